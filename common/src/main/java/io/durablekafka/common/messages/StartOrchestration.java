@@ -1,0 +1,26 @@
+package io.durablekafka.common.messages;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * Starts a new execution of orchestration {@code name} as {@code instanceId}. Ignored (and dead-lettered)
+ * when the instance exists and is still active; replaces it when it is terminal.
+ *
+ * @param parent             set when started as a sub-orchestration
+ * @param scheduledStartTime optional: the execution starts no earlier than this
+ * @param requestedTime      when the client asked for the start; shown as {@code createdTime}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StartOrchestration(String instanceId, String name, JsonNode input, ParentInstance parent,
+                                 Instant scheduledStartTime, Instant requestedTime) implements OrchestrationMessage {
+
+    public static StartOrchestration of(String instanceId, String name, JsonNode input) {
+        return new StartOrchestration(instanceId, name, input, null, null, Instant.now());
+    }
+
+    /** The orchestration waiting for this one, and the task ID it waits under. */
+    public record ParentInstance(String instanceId, String executionId, int taskId) {
+    }
+}

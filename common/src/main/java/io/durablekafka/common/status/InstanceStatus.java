@@ -1,0 +1,42 @@
+package io.durablekafka.common.status;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * The latest state of one orchestration instance as clients see it; the value of the compacted
+ * {@code status} topic (a tombstone means the instance was purged). Written only by the orchestrator node
+ * that owns the instance.
+ *
+ * @param historySize number of history events of the current execution: lets readers tell a stale view
+ *                    from a fresh one and fetch history without scanning.
+ */
+@JsonIgnoreProperties(value = {"type", "v"}, allowGetters = true, ignoreUnknown = true)
+public record InstanceStatus(
+        String instanceId,
+        String name,
+        String executionId,
+        RuntimeStatus runtimeStatus,
+        JsonNode input,
+        JsonNode output,
+        JsonNode customStatus,
+        FailureDetails failureDetails,
+        Instant createdTime,
+        Instant lastUpdatedTime,
+        String parentInstanceId,
+        long historySize) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    @JsonProperty("type")
+    public String type() {
+        return "InstanceStatus";
+    }
+
+    @JsonProperty("v")
+    public int schemaVersion() {
+        return SCHEMA_VERSION;
+    }
+}

@@ -1,0 +1,66 @@
+package io.durablekafka.common.topics;
+
+import java.util.regex.Pattern;
+
+/**
+ * Names of one task hub's topics: the public contract documented in docs/topics.md. Every topic is keyed by
+ * instance ID (history: instance ID plus sequence) and holds JSON values with {@code type} and {@code v}.
+ */
+public record TopicNames(String taskHub) {
+
+    public static final String DEFAULT_TASK_QUEUE = "default";
+    private static final Pattern HUB = Pattern.compile("[A-Za-z][A-Za-z0-9-]{2,49}");
+    private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+    public TopicNames {
+        if (taskHub == null || !HUB.matcher(taskHub).matches()) {
+            throw new IllegalArgumentException("task hub name '" + taskHub
+                    + "' is not valid: 3 to 50 letters, digits or dashes, starting with a letter");
+        }
+    }
+
+    public static boolean isValidTaskQueue(String queue) {
+        return queue != null && QUEUE.matcher(queue).matches();
+    }
+
+    private String prefix() {
+        return "dk." + taskHub + ".";
+    }
+
+    /** Inbound messages for orchestration instances (starts, events, task results, control). */
+    public String orchestrations() {
+        return prefix() + "orchestrations";
+    }
+
+    /** Activity requests for workers serving {@code queue}. */
+    public String tasks(String queue) {
+        if (!isValidTaskQueue(queue)) {
+            throw new IllegalArgumentException("task queue name '" + queue + "' is not valid");
+        }
+        return prefix() + "tasks." + queue;
+    }
+
+    /** Latest status per instance (compacted). */
+    public String status() {
+        return prefix() + "status";
+    }
+
+    /** History events per instance and sequence (compacted). */
+    public String history() {
+        return prefix() + "history";
+    }
+
+    /** Records that could not be processed, with the reason in headers. */
+    public String deadLetter() {
+        return prefix() + "deadletter";
+    }
+
+    /** The Kafka Streams application ID (and consumer group) of the orchestrator nodes. */
+    public String nodeApplicationId() {
+        return prefix() + "node";
+    }
+
+    public String workerGroup(String queue) {
+        return prefix() + "workers." + queue;
+    }
+}

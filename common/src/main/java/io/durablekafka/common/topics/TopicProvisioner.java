@@ -1,0 +1,75 @@
+package io.durablekafka.common.topics;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates a task hub's topics if they do not exist yet. Safe to run from every process at start-up: an
+ * existing topic is left as it is (its partition count is part of the hub's identity and never changed).
+ */
+public final class TopicProvisioner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private final Admin admin;
+    private final int partitions;
+    private final short replicationFactor;
+
+    public TopicProvisioner(Admin admin, int partitions, short replicationFactor) {
+        this.admin = admin;
+        this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
+    }
+
+    public void ensureHub(TopicNames names, Collection<String> taskQueues) {
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(plain(names.orchestrations()));
+        for (String queue : Set.copyOf(taskQueues)) {
+            topics.add(plain(names.tasks(queue)));
+        }
+        topics.add(compacted(names.status()));
+        topics.add(compacted(names.history()));
+        topics.add(plain(names.deadLetter()));
+        create(topics);
+    }
+
+    private NewTopic plain(String name) {
+        return new NewTopic(name, partitions, replicationFactor)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(7L * 24 * 3600 * 1000)));
+    }
+
+    private NewTopic compacted(String name) {
+        return new NewTopic(name, partitions, replicationFactor)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000",
+                        TopicConfig.DELETE_RETENTION_MS_CONFIG, String.valueOf(24L * 3600 * 1000)));
+    }
+
+    private void create(List<NewTopic> topics) {
+        var result = admin.createTopics(topics);
+        for (var entry : result.values().entrySet()) {
+            try {
+                entry.getValue().get();
+                LOG.info("created topic {}", entry.getKey());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while creating topics", e);
+            }
+        }
+    }
+}
