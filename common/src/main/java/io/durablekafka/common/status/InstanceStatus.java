@@ -10,8 +10,10 @@ import java.time.Instant;
  * {@code status} topic (a tombstone means the instance was purged). Written only by the orchestrator node
  * that owns the instance.
  *
- * @param historySize number of history events of the current execution: lets readers tell a stale view
- *                    from a fresh one and fetch history without scanning.
+ * @param historySize number of history events of the current execution
+ * @param inputOffset offset, in the instance's {@code orchestrations} partition, of the last input record
+ *                    this status reflects (-1 if none): a reader that has seen a {@code StartOrchestration}
+ *                    at a higher offset knows this status is older than that start.
  */
 @JsonIgnoreProperties(value = {"type", "v"}, allowGetters = true, ignoreUnknown = true)
 public record InstanceStatus(
@@ -26,7 +28,8 @@ public record InstanceStatus(
         Instant createdTime,
         Instant lastUpdatedTime,
         String parentInstanceId,
-        long historySize) {
+        long historySize,
+        long inputOffset) {
 
     public static final int SCHEMA_VERSION = 1;
 
