@@ -1,0 +1,129 @@
+package io.durablekafka.node;
+
+import io.durablekafka.common.topics.TopicProvisioner;
+import io.durablekafka.node.topology.NodeTopology;
+import io.durablekafka.sdk.FunctionRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An orchestrator node: one Kafka Streams instance of the hub's node application. Any number of nodes can
+ * run; Kafka assigns each the partitions (and so the instances) it owns and moves them on failure.
+ */
+public final class OrchestratorNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrchestratorNode.class);
+
+    private final NodeOptions options;
+    private final FunctionRegistry registry;
+    private KafkaStreams streams;
+    private Path tempStateDir;
+
+    public OrchestratorNode(NodeOptions options, FunctionRegistry registry) {
+        this.options = options;
+        this.registry = registry;
+    }
+
+    /** Creates the hub's topics if needed and starts processing; returns without waiting for partitions. */
+    public OrchestratorNode start() {
+        try (Admin admin = Admin.create(adminConfig())) {
+            new TopicProvisioner(admin, options.partitions(), options.replicationFactor())
+                    .ensureHub(options.topics(), options.engine().taskQueues());
+        }
+        streams = new KafkaStreams(NodeTopology.build(options.topics(), registry, options.engine(), options.timerTick()),
+                streamsConfig());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        return this;
+    }
+
+    /** Waits until the node has joined the group and runs (or throws after {@code timeout}). */
+    public void awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("node not running after " + timeout + ": " + streams.state());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    public KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    @Override
+    public void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+        if (tempStateDir != null) {
+            deleteRecursively(tempStateDir);
+        }
+    }
+
+    private Properties adminConfig() {
+        Properties p = new Properties();
+        p.putAll(options.kafkaOverrides());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        return p;
+    }
+
+    private Properties streamsConfig() {
+        Path stateDir = options.stateDir();
+        if (stateDir == null) {
+            try {
+                tempStateDir = Files.createTempDirectory("dk-node-");
+                stateDir = tempStateDir;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        Properties p = new Properties();
+        p.putAll(options.kafkaOverrides());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, options.topics().nodeApplicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitInterval().toMillis());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) options.replicationFactor());
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbTuning.class);
+        // Transactions commit often; the default 100 ms back-off after CONCURRENT_TRANSACTIONS caps a producer
+        // at ~20 commits/s (see design notes).
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
+        return p;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("could not delete {}", dir, e);
+        }
+    }
+}
