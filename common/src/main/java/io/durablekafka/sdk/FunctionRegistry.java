@@ -50,7 +50,14 @@ public final class FunctionRegistry {
         return activityQueues.getOrDefault(activityName, io.durablekafka.common.topics.TopicNames.DEFAULT_TASK_QUEUE);
     }
 
-    /** Every task queue some registered activity is served on, "default" included. */
+    /** The task queues some registered activity is served on: what a worker with this registry consumes. */
+    public Set<String> servedTaskQueues() {
+        return activityQueues.isEmpty()
+                ? Set.of(io.durablekafka.common.topics.TopicNames.DEFAULT_TASK_QUEUE)
+                : new java.util.TreeSet<>(activityQueues.values());
+    }
+
+    /** Every task queue some registered activity is served on, "default" included: what a node provisions. */
     public Set<String> taskQueues() {
         var queues = new java.util.TreeSet<>(activityQueues.values());
         queues.add(io.durablekafka.common.topics.TopicNames.DEFAULT_TASK_QUEUE);

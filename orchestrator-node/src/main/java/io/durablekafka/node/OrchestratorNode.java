@@ -69,6 +69,16 @@ public final class OrchestratorNode implements AutoCloseable {
         }
     }
 
+    /** Partitions of the orchestrations topic this node currently owns. */
+    public java.util.Set<Integer> activePartitions() {
+        java.util.Set<Integer> partitions = new java.util.TreeSet<>();
+        if (streams != null) {
+            streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks()
+                    .forEach(task -> task.topicPartitions().forEach(tp -> partitions.add(tp.partition()))));
+        }
+        return partitions;
+    }
+
     public KafkaStreams.State state() {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }

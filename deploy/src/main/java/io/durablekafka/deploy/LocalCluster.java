@@ -1,0 +1,84 @@
+package io.durablekafka.deploy;
+
+import io.durablekafka.common.config.Settings;
+import io.durablekafka.gateway.Gateway;
+import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.node.NodeOptions;
+import io.durablekafka.node.OrchestratorNode;
+import io.durablekafka.sdk.FunctionRegistry;
+import io.durablekafka.worker.ActivityWorker;
+import io.durablekafka.worker.WorkerOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Every role in one process against one Kafka: an orchestrator node, an activity worker and a gateway. The
+ * Kafka is whatever {@code settings} name (dk.bootstrap.servers); see {@link Main} for the embedded broker.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+    private final OrchestratorNode node;
+    private final ActivityWorker worker;
+    private final Gateway gateway;
+
+    private LocalCluster(OrchestratorNode node, ActivityWorker worker, Gateway gateway) {
+        this.node = node;
+        this.worker = worker;
+        this.gateway = gateway;
+    }
+
+    /**
+     * Starts node, worker and gateway. With a {@code dataDir}, node state and gateway views live under it and
+     * survive a restart; without, they live in temporary directories.
+     */
+    public static LocalCluster start(Settings settings, FunctionRegistry registry, int port, Path dataDir) {
+        NodeOptions nodeOptions = NodeOptions.fromSettings(settings, registry);
+        if (dataDir != null) {
+            nodeOptions = nodeOptions.withStateDir(dataDir.resolve("node"));
+        }
+        OrchestratorNode node = new OrchestratorNode(nodeOptions, registry).start();
+        ActivityWorker worker = null;
+        Gateway gateway = null;
+        try {
+            worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry);
+            worker.start();
+            GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames());
+            gateway = new Gateway(new GatewayOptions(g.bootstrapServers(), g.topics(), port, g.publicBaseUrl(),
+                    g.knownOrchestrations(), dataDir == null ? null : dataDir.resolve("gateway"), g.kafkaOverrides()));
+            gateway.start();
+            node.awaitRunning(Duration.ofSeconds(60));
+            return new LocalCluster(node, worker, gateway);
+        } catch (RuntimeException e) {
+            closeQuietly(gateway);
+            closeQuietly(worker);
+            closeQuietly(node);
+            throw e;
+        }
+    }
+
+    public String baseUrl() {
+        return gateway.baseUrl();
+    }
+
+    public OrchestratorNode node() {
+        return node;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(gateway);
+        closeQuietly(worker);
+        closeQuietly(node);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(LocalCluster.class).warn("error while closing {}", c, e);
+        }
+    }
+}

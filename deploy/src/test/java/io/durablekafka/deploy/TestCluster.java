@@ -1,0 +1,192 @@
+package io.durablekafka.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.durablekafka.common.config.Settings;
+import io.durablekafka.common.messages.MessageHeaders;
+import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.topics.TopicNames;
+import io.durablekafka.gateway.Gateway;
+import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.kafka.SharedKafka;
+import io.durablekafka.node.NodeOptions;
+import io.durablekafka.node.OrchestratorNode;
+import io.durablekafka.sdk.FunctionRegistry;
+import io.durablekafka.worker.ActivityWorker;
+import io.durablekafka.worker.WorkerOptions;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A task hub of its own on the shared test broker, with nodes, a worker and a gateway, and the client-side
+ * helpers the end-to-end tests speak through: HTTP for starts and status, Kafka records for the rest.
+ */
+final class TestCluster implements AutoCloseable {
+
+    private static final AtomicInteger HUBS = new AtomicInteger();
+
+    final String hub;
+    final TopicNames topics;
+    final FunctionRegistry registry;
+    private final Settings settings;
+    private final List<OrchestratorNode> nodes = new ArrayList<>();
+    private final ActivityWorker worker;
+    private final Gateway gateway;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final KafkaProducer<String, byte[]> producer;
+
+    TestCluster(String name, FunctionRegistry registry, int executionCacheSize) {
+        this.hub = name + HUBS.incrementAndGet() + "x" + Long.toString(System.nanoTime() % 100000, 36);
+        this.topics = new TopicNames(hub);
+        this.registry = registry;
+        this.settings = Settings.of(Map.of(Settings.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
+                Settings.TASK_HUB, hub, Settings.PARTITIONS, "4",
+                NodeOptions.EXECUTION_CACHE_SIZE, String.valueOf(executionCacheSize),
+                NodeOptions.COMMIT_INTERVAL_MS, "20"));
+        startNode();
+        worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry);
+        worker.start();
+        gateway = new Gateway(GatewayOptions.of(SharedKafka.bootstrapServers(), topics)).start();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        nodes.getFirst().awaitRunning(Duration.ofSeconds(60));
+    }
+
+    TestCluster(String name, FunctionRegistry registry) {
+        this(name, registry, 2000);
+    }
+
+    OrchestratorNode startNode() {
+        OrchestratorNode node = new OrchestratorNode(NodeOptions.fromSettings(settings, registry), registry).start();
+        nodes.add(node);
+        return node;
+    }
+
+    List<OrchestratorNode> nodes() {
+        return nodes;
+    }
+
+    void stopNode(OrchestratorNode node) {
+        node.close();
+        nodes.remove(node);
+    }
+
+    // ------------------------------------------------------------------------------------------ HTTP
+
+    String baseUrl() {
+        return gateway.baseUrl();
+    }
+
+    HttpResponse<String> post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body))
+                .header("Content-Type", "application/json").build());
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(request.uri() + ": " + e, e);
+        }
+    }
+
+    /** Starts an orchestration through the HTTP API and returns its instance ID. */
+    String start(String orchestration, Object input) {
+        HttpResponse<String> r = post("/runtime/webhooks/durabletask/orchestrators/" + orchestration,
+                input == null ? "" : Json.toString(input));
+        assertEquals(202, r.statusCode(), () -> "start " + orchestration + ": " + r.body());
+        return Json.fromBytes(r.body().getBytes(StandardCharsets.UTF_8), JsonNode.class).path("id").asText();
+    }
+
+    JsonNode status(String instanceId, boolean showHistory) {
+        HttpResponse<String> r = get("/runtime/webhooks/durabletask/instances/" + URLEncoder.encode(instanceId, StandardCharsets.UTF_8)
+                + (showHistory ? "?showHistory=true&showHistoryOutput=true" : ""));
+        if (r.statusCode() == 404) {
+            fail("instance " + instanceId + " not found: " + r.body());
+        }
+        return Json.fromBytes(r.body().getBytes(StandardCharsets.UTF_8), JsonNode.class);
+    }
+
+    /** Polls the status until {@code condition} holds; fails with the last status after {@code timeout}. */
+    JsonNode awaitStatus(String instanceId, Duration timeout, Predicate<JsonNode> condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = status(instanceId, false);
+            if (condition.test(last)) {
+                return last;
+            }
+            pause();
+        }
+        fail("instance " + instanceId + " did not reach the expected state within " + timeout + "; last status: " + last);
+        return last;
+    }
+
+    JsonNode awaitRuntimeStatus(String instanceId, String runtimeStatus) {
+        return awaitStatus(instanceId, Duration.ofSeconds(60), s -> runtimeStatus.equals(s.path("runtimeStatus").asText()));
+    }
+
+    /** Waits until the instance is Completed, Failed or Terminated. */
+    JsonNode awaitDone(String instanceId) {
+        return awaitStatus(instanceId, Duration.ofSeconds(60), s -> switch (s.path("runtimeStatus").asText()) {
+            case "Completed", "Failed", "Terminated" -> true;
+            default -> false;
+        });
+    }
+
+    static void pause() {
+        // The polling interval of a condition wait with a deadline, not a wait for an outcome.
+        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
+    }
+
+    // ------------------------------------------------------------------------------------------ Kafka
+
+    /** Writes a message to the orchestrations topic, as an external producer may. */
+    void send(OrchestrationMessage message) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.orchestrations(), message.instanceId(), Json.toBytes(message));
+        MessageHeaders.setType(record.headers(), MessageHeaders.typeOf(message));
+        try {
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        gateway.close();
+        worker.close();
+        for (OrchestratorNode node : List.copyOf(nodes)) {
+            node.close();
+        }
+    }
+
+}

@@ -1,0 +1,64 @@
+package io.durablekafka.deploy;
+
+import io.durablekafka.sdk.FunctionRegistry;
+import io.durablekafka.sdk.RetryPolicy;
+import io.durablekafka.sdk.TaskOptions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The samples plus orchestrations that exercise one engine feature each. */
+final class TestFunctions {
+
+    /** Attempts per key, for activities and orchestrations that behave differently on later runs. */
+    static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+
+    private TestFunctions() {
+    }
+
+    static FunctionRegistry registry() {
+        FunctionRegistry.Builder b = FunctionRegistry.builder();
+        new io.durablekafka.examples.Samples().register(b);
+        return b
+                // Fails twice, then succeeds: retried by policy to success.
+                .addActivity("Flaky", ctx -> {
+                    int attempt = RUNS.computeIfAbsent("Flaky|" + ctx.getInput(String.class), k -> new AtomicInteger()).incrementAndGet();
+                    if (attempt < 3) {
+                        throw new IllegalStateException("flaky failure #" + attempt);
+                    }
+                    return "succeeded after " + attempt + " attempts";
+                })
+                .addOrchestration("RetryFlaky", ctx -> ctx.complete(ctx.callActivity("Flaky", ctx.getInstanceId(),
+                        TaskOptions.withRetryPolicy(new RetryPolicy(4, Duration.ofMillis(100)).setBackoffCoefficient(2)),
+                        String.class).await()))
+                .addActivity("Throw", ctx -> {
+                    throw new IllegalArgumentException("kaboom: " + ctx.getInput(String.class));
+                })
+                .addOrchestration("Boom", ctx -> ctx.complete(ctx.callActivity("Throw", "no retry", String.class).await()))
+                // Asks for a different activity on replay than it did live.
+                .addOrchestration("Flip", ctx -> {
+                    int run = RUNS.computeIfAbsent("Flip|" + ctx.getInstanceId(), k -> new AtomicInteger()).incrementAndGet();
+                    if (run == 1) {
+                        ctx.callActivity("SayHello", "first", String.class).await();
+                    } else {
+                        ctx.callActivity("Square", 2, Long.class).await();
+                    }
+                    ctx.complete("unreachable");
+                })
+                // Waits for event "Go" and outputs its payload.
+                .addOrchestration("WaitForGo", ctx -> ctx.complete(ctx.waitForExternalEvent("Go", String.class).await()))
+                // Sleeps on a durable timer first, so an event raised at start arrives before the wait.
+                .addOrchestration("TimerThenWait", ctx -> {
+                    ctx.createTimer(Duration.ofMillis(500)).await();
+                    ctx.complete(ctx.waitForExternalEvent("Go", String.class).await());
+                })
+                // A durable timer between two steps; outputs the orchestration-time delay it observed.
+                .addOrchestration("Sleep", ctx -> {
+                    var before = ctx.getCurrentInstant();
+                    ctx.createTimer(Duration.ofSeconds(1)).await();
+                    ctx.complete(Duration.between(before, ctx.getCurrentInstant()).toMillis());
+                })
+                .build();
+    }
+}
