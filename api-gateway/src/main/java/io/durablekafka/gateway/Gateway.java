@@ -1,0 +1,195 @@
+package io.durablekafka.gateway;
+
+import io.durablekafka.gateway.api.HttpApi;
+import io.durablekafka.gateway.api.InstanceApi;
+import io.durablekafka.gateway.publish.CommandPublisher;
+import io.durablekafka.gateway.views.ReadViews;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Durable Functions HTTP management API for one task hub. Stateless apart from its read views: writes
+ * are records on {@code orchestrations}, reads come from a local RocksDB copy of {@code status} and
+ * {@code history} (plus the starts not processed yet), so any number of gateways can serve the same hub.
+ *
+ * <pre>{@code
+ * try (Gateway gateway = new Gateway(GatewayOptions.of(bootstrap, new TopicNames("MyHub"))).start()) {
+ *     ... gateway.baseUrl() ...
+ * }
+ * }</pre>
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** How long {@link #start()} waits for the views to catch up with the topics. */
+    public static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+
+    private final GatewayOptions options;
+    /** Everything to close, last opened first. */
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private Path tempDir;
+    private ReadViews views;
+    private HttpApi http;
+    private volatile int port = -1;
+    private volatile String baseUrl;
+    private boolean started;
+    private boolean closed;
+
+    public Gateway(GatewayOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Starts the views, waits until they have caught up with the topics' end offsets, then binds HTTP.
+     *
+     * @throws IllegalStateException when the hub's topics do not exist or the views do not catch up in time
+     */
+    public synchronized Gateway start() {
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "the gateway is closed" : "the gateway is already started");
+        }
+        started = true;
+        String hub = options.topics().taskHub();
+        try {
+            Path viewDir = viewDirectory();
+            Admin admin = Admin.create(adminConfig());
+            resources.push(admin);
+            views = new ReadViews(options.topics(), admin, clientConfig(), viewDir, ReadViews.DEFAULT_REAP_INTERVAL);
+            resources.push(views);
+            views.start(START_TIMEOUT);
+
+            CommandPublisher publisher = new CommandPublisher(clientConfig(), options.topics().orchestrations(),
+                    "dk-gateway-" + hub);
+            resources.push(publisher);
+
+            InstanceApi instances = new InstanceApi(options.topics(), options.knownOrchestrations(), views, publisher,
+                    this::baseUrl, ReadViews.DEFAULT_BARRIER_TIMEOUT);
+            http = new HttpApi(instances);
+            resources.push(http);
+            port = http.start(options.port());
+            baseUrl = options.publicBaseUrl() != null ? options.publicBaseUrl() : "http://localhost:" + port;
+            LOG.info("gateway of hub {} listening on port {} ({})", hub, port, baseUrl);
+            return this;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("interrupted while starting the gateway", e);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The bound HTTP port (after {@link #start()}). */
+    public int port() {
+        if (port < 0) {
+            throw new IllegalStateException("the gateway is not started");
+        }
+        return port;
+    }
+
+    /** The base URL of the management URLs handed to clients. */
+    public String baseUrl() {
+        if (baseUrl == null) {
+            throw new IllegalStateException("the gateway is not started");
+        }
+        return baseUrl;
+    }
+
+    public GatewayOptions options() {
+        return options;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!resources.isEmpty()) {
+            AutoCloseable r = resources.pop();
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", r.getClass().getSimpleName(), e.toString());
+            }
+        }
+        if (tempDir != null) {
+            try (Stream<Path> paths = Files.walk(tempDir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot delete {}: {}", tempDir, e.toString());
+            }
+        }
+    }
+
+    /**
+     * The RocksDB directory: {@code <dataDir>/views-<hub>}, locked for this gateway's lifetime (the views
+     * are rebuilt at each start, so two gateways must never share it), or a temporary directory.
+     */
+    private Path viewDirectory() {
+        String name = "views-" + options.topics().taskHub();
+        try {
+            if (options.dataDir() == null) {
+                tempDir = Files.createTempDirectory("dk-gateway-");
+                return tempDir.resolve(name);
+            }
+            Files.createDirectories(options.dataDir());
+            Path lockFile = options.dataDir().resolve(name + ".lock");
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException("another gateway uses the views in " + options.dataDir().resolve(name)
+                        + "; give each gateway its own dk.gateway.data.dir");
+            }
+            FileLock held = lock;
+            resources.push(() -> {
+                held.release();
+                channel.close();
+            });
+            return options.dataDir().resolve(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the view directory: " + e.getMessage(), e);
+        }
+    }
+
+    private Properties clientConfig() {
+        Properties p = new Properties();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        p.putAll(options.kafkaOverrides());
+        return p;
+    }
+
+    private Properties adminConfig() {
+        Properties p = clientConfig();
+        p.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "dk-gateway-admin-" + options.topics().taskHub() + "-"
+                + UUID.randomUUID().toString().substring(0, 8));
+        return p;
+    }
+}

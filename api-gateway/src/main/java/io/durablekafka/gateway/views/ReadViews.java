@@ -1,0 +1,333 @@
+package io.durablekafka.gateway.views;
+
+import io.durablekafka.common.history.HistoryRecord;
+import io.durablekafka.common.topics.TopicNames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's read side: the views of one hub ({@link ViewStore}, kept up to date by a tailer thread) and
+ * the read barrier that makes them consistent with what was accepted before a read.
+ *
+ * <p><b>Pending starts.</b> Besides {@code status} and {@code history}, the tailer reads {@code orchestrations}
+ * from the node group's committed offsets (everything before was processed and is reflected in
+ * {@code status}) and indexes each {@code StartOrchestration} until a status with {@code inputOffset} at or
+ * past the start's offset arrives. A start the nodes processed without ever reflecting it (they reject a
+ * start for an active instance) is dropped by a periodic check against the node group's committed offsets.
+ *
+ * <p><b>Read barrier.</b> A lookup that misses reads the last stable offsets of the instance's partitions in
+ * {@code orchestrations} and {@code status}, waits until the views have consumed up to them and looks again:
+ * a start acknowledged before the read is then either pending in the view or reflected by a status, on this
+ * gateway and on any other.
+ */
+public final class ReadViews implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReadViews.class);
+    public static final Duration DEFAULT_BARRIER_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_REAP_INTERVAL = Duration.ofSeconds(5);
+
+    private final TopicNames topics;
+    private final Admin admin;
+    private final Properties consumerConfig;
+    private final Path storeDir;
+    private final Duration reapInterval;
+    private final ViewPositions positions = new ViewPositions();
+    private final Map<String, Integer> partitionCounts = new HashMap<>();
+    private ViewStore store;
+    private ViewTailer tailer;
+    private ScheduledExecutorService reaper;
+    private Map<TopicPartition, Long> previousCommitted;
+
+    /**
+     * @param admin          used for offsets and topic metadata; not closed by this object
+     * @param consumerConfig base consumer properties (bootstrap servers, security)
+     * @param storeDir       the RocksDB directory (emptied at start)
+     * @param reapInterval   how often pending starts are checked against the nodes' committed offsets
+     */
+    public ReadViews(TopicNames topics, Admin admin, Properties consumerConfig, Path storeDir, Duration reapInterval) {
+        this.topics = topics;
+        this.admin = admin;
+        this.consumerConfig = consumerConfig;
+        this.storeDir = storeDir;
+        this.reapInterval = reapInterval;
+    }
+
+    /** Builds the views and returns once they have consumed every partition up to its current end. */
+    public void start(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> names = List.of(topics.orchestrations(), topics.status(), topics.history());
+        Map<String, TopicDescription> descriptions;
+        try {
+            descriptions = admin.describeTopics(names).allTopicNames().get(remaining(deadline), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalStateException("the topics of task hub '" + topics.taskHub() + "' do not exist ("
+                        + names + "): provision the hub first", e.getCause());
+            }
+            throw new IllegalStateException("cannot describe the topics of hub '" + topics.taskHub() + "': "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer within " + timeout + " (describe topics)", e);
+        }
+        descriptions.forEach((name, d) -> partitionCounts.put(name, d.partitions().size()));
+
+        Map<TopicPartition, Long> orchestrationsStart = nodeCommittedOffsets(remaining(deadline));
+        store = ViewStore.open(storeDir);
+        tailer = new ViewTailer(consumerConfig, topics, partitionCounts, orchestrationsStart, store, positions);
+        tailer.start();
+
+        Map<TopicPartition, Long> ends = endOffsets(allPartitions(), remaining(deadline));
+        if (!positions.awaitReached(ends, Duration.ofNanos(remaining(deadline)))) {
+            Throwable failure = positions.failure();
+            throw new IllegalStateException("the views of hub '" + topics.taskHub() + "' did not catch up within "
+                    + timeout + (failure != null ? ": " + failure : "; behind (position/end): " + positions.lag(ends)),
+                    failure);
+        }
+        LOG.info("views of hub {} caught up ({} partitions) in {}", topics.taskHub(), ends.size(), storeDir);
+        if (reapInterval != null && !reapInterval.isZero() && !reapInterval.isNegative()) {
+            reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "dk-gateway-reaper-" + topics.taskHub());
+                t.setDaemon(true);
+                return t;
+            });
+            reaper.scheduleWithFixedDelay(this::reapSafely, reapInterval.toMillis(), reapInterval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public TopicNames topics() {
+        return topics;
+    }
+
+    public ViewStore store() {
+        return store;
+    }
+
+    public ViewPositions positions() {
+        return positions;
+    }
+
+    public int partitionCount(String topic) {
+        Integer n = partitionCounts.get(topic);
+        if (n == null) {
+            throw new IllegalArgumentException("not a topic of the views: " + topic);
+        }
+        return n;
+    }
+
+    /** What the view holds now, without a barrier. */
+    public Optional<InstanceView> find(String instanceId) {
+        return store.find(instanceId);
+    }
+
+    /**
+     * The instance, consistent with every start acknowledged before this call: when the view has no such
+     * instance, or a terminal one (which an accepted start may have replaced since), runs the read barrier on
+     * the instance's partitions and looks again. Active instances are answered from the view directly.
+     *
+     * @throws ViewUnavailableException when the barrier cannot complete within {@code timeout}
+     */
+    public Optional<InstanceView> findConsistent(String instanceId, Duration timeout) throws InterruptedException {
+        Optional<InstanceView> view = store.find(instanceId);
+        if (view.isPresent() && view.get().isActive()) {
+            return view;
+        }
+        awaitCaughtUp(instancePartitions(instanceId), timeout);
+        return store.find(instanceId);
+    }
+
+    /**
+     * Waits until the views have consumed the record at {@code offset} of {@code partition} (read-your-writes
+     * after publishing a command).
+     *
+     * @return false on timeout (or when the views stopped)
+     */
+    public boolean awaitConsumed(TopicPartition partition, long offset, Duration timeout) throws InterruptedException {
+        return positions.awaitReached(Map.of(partition, offset + 1), timeout);
+    }
+
+    /** The history records of the instance's current execution (all stored ones when it has none). */
+    public List<HistoryRecord> history(String instanceId, String executionId) {
+        List<HistoryRecord> all = store.history(instanceId);
+        if (executionId == null) {
+            return all;
+        }
+        return all.stream().filter(r -> r.executionId() == null || executionId.equals(r.executionId())).toList();
+    }
+
+    /** The instance's partitions in {@code orchestrations} and {@code status}. */
+    public List<TopicPartition> instancePartitions(String instanceId) {
+        return List.of(
+                new TopicPartition(topics.orchestrations(), Partitions.forKey(instanceId, partitionCount(topics.orchestrations()))),
+                new TopicPartition(topics.status(), Partitions.forKey(instanceId, partitionCount(topics.status()))));
+    }
+
+    /** Every partition the views read (for barriers of list queries). */
+    public List<TopicPartition> allPartitions() {
+        List<TopicPartition> all = new ArrayList<>();
+        for (String topic : List.of(topics.orchestrations(), topics.status(), topics.history())) {
+            for (int p = 0; p < partitionCount(topic); p++) {
+                all.add(new TopicPartition(topic, p));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * The read barrier: waits until the views have consumed these partitions up to their last stable
+     * offsets as of now.
+     *
+     * @throws ViewUnavailableException when that does not happen within {@code timeout}
+     */
+    public void awaitCaughtUp(Collection<TopicPartition> partitions, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Throwable failure = positions.failure();
+        if (failure != null) {
+            throw new ViewUnavailableException("the views stopped: " + failure.getMessage(), failure);
+        }
+        Map<TopicPartition, Long> ends;
+        try {
+            ends = endOffsets(partitions, remaining(deadline));
+        } catch (IllegalStateException e) {
+            throw new ViewUnavailableException(e.getMessage(), e.getCause());
+        }
+        if (!positions.awaitReached(ends, Duration.ofNanos(remaining(deadline)))) {
+            failure = positions.failure();
+            throw new ViewUnavailableException(failure != null
+                    ? "the views stopped: " + failure.getMessage()
+                    : "the views did not catch up within " + timeout + "; behind (position/end): " + positions.lag(ends));
+        }
+    }
+
+    /** Last stable offsets (read_committed end offsets) of the partitions. */
+    Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions, long timeoutNanos) throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (TopicPartition tp : new LinkedHashSet<>(partitions)) {
+            request.put(tp, OffsetSpec.latest());
+        }
+        try {
+            var result = admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .all().get(Math.max(timeoutNanos, 1), TimeUnit.NANOSECONDS);
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            result.forEach((tp, info) -> ends.put(tp, info.offset()));
+            return ends;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the end offsets of " + request.keySet() + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not return end offsets in time", e);
+        }
+    }
+
+    /** The node group's committed offsets on {@code orchestrations} (empty when the group has none). */
+    private Map<TopicPartition, Long> nodeCommittedOffsets(long timeoutNanos) throws InterruptedException {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin
+                    .listConsumerGroupOffsets(topics.nodeApplicationId())
+                    .partitionsToOffsetAndMetadata().get(Math.max(timeoutNanos, 1), TimeUnit.NANOSECONDS);
+            Map<TopicPartition, Long> result = new HashMap<>();
+            committed.forEach((tp, om) -> {
+                if (om != null && tp.topic().equals(topics.orchestrations())) {
+                    result.put(tp, om.offset());
+                }
+            });
+            return result;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the committed offsets of group " + topics.nodeApplicationId()
+                    + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not return committed offsets in time", e);
+        }
+    }
+
+    private void reapSafely() {
+        try {
+            reapOnce();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("checking pending starts of hub {} failed: {}", topics.taskHub(), e.toString());
+        }
+    }
+
+    /**
+     * Drops pending starts the nodes have processed (the node group's committed offset, as seen one round
+     * earlier so that the transaction's markers are surely written, is past them) without any status
+     * reflecting them once the views have read the status partitions to their end: the nodes rejected them.
+     */
+    void reapOnce() throws InterruptedException {
+        if (!store.hasPendingStarts()) {
+            previousCommitted = null;
+            return;
+        }
+        Map<TopicPartition, Long> committed = nodeCommittedOffsets(TimeUnit.SECONDS.toNanos(10));
+        Map<TopicPartition, Long> previous = previousCommitted;
+        previousCommitted = committed;
+        if (previous == null || previous.isEmpty()) {
+            return;
+        }
+        List<PendingStart> candidates = store.pendingStarts().stream().filter(p -> {
+            Long c = previous.get(new TopicPartition(topics.orchestrations(), p.partition()));
+            return c != null && c > p.offset();
+        }).toList();
+        if (candidates.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> statusPartitions = new LinkedHashSet<>();
+        for (PendingStart p : candidates) {
+            statusPartitions.add(new TopicPartition(topics.status(), Partitions.forKey(p.instanceId(), partitionCount(topics.status()))));
+        }
+        Map<TopicPartition, Long> ends = endOffsets(statusPartitions, TimeUnit.SECONDS.toNanos(10));
+        if (positions.awaitReached(ends, DEFAULT_BARRIER_TIMEOUT)) {
+            LOG.info("dropping {} pending start(s) of hub {} that the nodes processed without starting them: {}",
+                    candidates.size(), topics.taskHub(), candidates.stream().map(PendingStart::instanceId).toList());
+            tailer.requestDrops(candidates);
+        }
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    @Override
+    public void close() {
+        if (reaper != null) {
+            reaper.shutdownNow();
+            try {
+                reaper.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (tailer != null) {
+            tailer.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package io.durablekafka.gateway.views;
+
+import io.durablekafka.common.messages.MessageHeaders;
+import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.common.messages.StartOrchestration;
+import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.status.InstanceStatus;
+import io.durablekafka.common.topics.TopicNames;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.rocksdb.RocksDBException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes the views: a single {@code read_committed} consumer, manually assigned every
+ * partition of {@code status} and {@code history} (from the beginning) and of {@code orchestrations} (from
+ * the given start offsets, the node group's committed offsets). Each poll's records go to the store in one
+ * atomic batch; then the consumer positions are published to {@link ViewPositions}.
+ */
+final class ViewTailer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ViewTailer.class);
+    private static final String START_TYPE = "StartOrchestration";
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final TopicNames topics;
+    private final ViewStore store;
+    private final ViewPositions positions;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<TopicPartition> assignment;
+    private final Map<TopicPartition, Long> orchestrationsStart;
+    private final Queue<PendingStart> drops = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean started;
+
+    ViewTailer(Properties consumerConfig, TopicNames topics, Map<String, Integer> partitionCounts,
+               Map<TopicPartition, Long> orchestrationsStart, ViewStore store, ViewPositions positions) {
+        this.topics = topics;
+        this.store = store;
+        this.positions = positions;
+        this.orchestrationsStart = Map.copyOf(orchestrationsStart);
+        Properties props = new Properties();
+        props.putAll(consumerConfig);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "dk-gateway-views-" + topics.taskHub());
+        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> tps = new ArrayList<>();
+        for (String topic : List.of(topics.orchestrations(), topics.status(), topics.history())) {
+            for (int p = 0; p < partitionCounts.get(topic); p++) {
+                tps.add(new TopicPartition(topic, p));
+            }
+        }
+        this.assignment = List.copyOf(tps);
+        this.thread = new Thread(this::run, "dk-gateway-views-" + topics.taskHub());
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        started = true;
+        thread.start();
+    }
+
+    /** Asks the tailer to drop these pending starts (if still the ones stored): the nodes rejected them. */
+    void requestDrops(List<PendingStart> rejected) {
+        drops.addAll(rejected);
+    }
+
+    private void run() {
+        try {
+            consumer.assign(assignment);
+            List<TopicPartition> fromBeginning = new ArrayList<>();
+            for (TopicPartition tp : assignment) {
+                Long start = tp.topic().equals(topics.orchestrations()) ? orchestrationsStart.get(tp) : null;
+                if (start != null) {
+                    consumer.seek(tp, start);
+                } else {
+                    fromBeginning.add(tp);
+                }
+            }
+            consumer.seekToBeginning(fromBeginning);
+            while (running) {
+                try {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                    apply(records);
+                    applyDrops();
+                    publishPositions();
+                } catch (WakeupException | InterruptException e) {
+                    if (running) {
+                        throw e;
+                    }
+                } catch (KafkaException e) {
+                    if (!running) {
+                        break;
+                    }
+                    LOG.warn("view consumer of hub {} failed, retrying: {}", topics.taskHub(), e.toString());
+                    sleepQuietly(1000);
+                }
+            }
+        } catch (Throwable t) {
+            if (running) {
+                LOG.error("the views of hub {} stopped: {}", topics.taskHub(), t.toString(), t);
+                positions.fail(t);
+            }
+        } finally {
+            try {
+                consumer.close(Duration.ZERO);
+            } catch (RuntimeException e) {
+                LOG.debug("closing the view consumer", e);
+            }
+        }
+    }
+
+    private void apply(ConsumerRecords<byte[], byte[]> records) throws RocksDBException {
+        if (records.isEmpty()) {
+            return;
+        }
+        try (ViewStore.Batch batch = store.batch()) {
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                String topic = r.topic();
+                if (topic.equals(topics.status())) {
+                    applyStatus(batch, r);
+                } else if (topic.equals(topics.history())) {
+                    applyHistory(batch, r);
+                } else if (topic.equals(topics.orchestrations())) {
+                    applyInput(batch, r);
+                }
+            }
+            batch.commit();
+        }
+    }
+
+    private void applyStatus(ViewStore.Batch batch, ConsumerRecord<byte[], byte[]> r) throws RocksDBException {
+        if (r.key() == null) {
+            return;
+        }
+        String id = new String(r.key(), StandardCharsets.UTF_8);
+        if (r.value() == null) {
+            batch.deleteStatus(id);
+            return;
+        }
+        InstanceStatus status;
+        try {
+            status = Json.MAPPER.readValue(r.value(), InstanceStatus.class);
+        } catch (IOException e) {
+            LOG.warn("skipping unreadable status {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            return;
+        }
+        batch.putStatus(id, status.inputOffset(), r.value());
+    }
+
+    private void applyHistory(ViewStore.Batch batch, ConsumerRecord<byte[], byte[]> r) throws RocksDBException {
+        if (r.key() == null) {
+            return;
+        }
+        String key = new String(r.key(), StandardCharsets.UTF_8);
+        int bar = key.lastIndexOf('|');
+        long seq;
+        try {
+            seq = bar < 0 ? -1 : Long.parseLong(key.substring(bar + 1));
+        } catch (NumberFormatException e) {
+            seq = -1;
+        }
+        if (seq < 0) {
+            LOG.warn("skipping history record with key '{}' ({}-{}@{}): not <instanceId>|<seq>", key, r.topic(),
+                    r.partition(), r.offset());
+            return;
+        }
+        String id = key.substring(0, bar);
+        if (r.value() == null) {
+            batch.deleteHistory(id, seq);
+        } else {
+            batch.putHistory(id, seq, r.value());
+        }
+    }
+
+    private void applyInput(ViewStore.Batch batch, ConsumerRecord<byte[], byte[]> r) throws RocksDBException {
+        String type = MessageHeaders.type(r.headers());
+        if (type != null && !type.equals(START_TYPE) || r.value() == null) {
+            return;
+        }
+        OrchestrationMessage message;
+        try {
+            message = Json.MAPPER.readValue(r.value(), OrchestrationMessage.class);
+        } catch (IOException e) {
+            LOG.debug("ignoring unreadable input {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            return;
+        }
+        if (!(message instanceof StartOrchestration start)) {
+            return;
+        }
+        String id = r.key() != null ? new String(r.key(), StandardCharsets.UTF_8) : start.instanceId();
+        if (id == null) {
+            return;
+        }
+        batch.indexStart(id, r.partition(), r.offset(), r.value());
+    }
+
+    private void applyDrops() throws RocksDBException {
+        if (drops.isEmpty()) {
+            return;
+        }
+        try (ViewStore.Batch batch = store.batch()) {
+            PendingStart p;
+            while ((p = drops.poll()) != null) {
+                batch.dropPending(p.instanceId(), p.offset());
+            }
+            batch.commit();
+        }
+    }
+
+    private void publishPositions() {
+        Map<TopicPartition, Long> now = new HashMap<>();
+        for (TopicPartition tp : assignment) {
+            try {
+                now.put(tp, consumer.position(tp, Duration.ofSeconds(5)));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.debug("position of {} not known yet", tp);
+            }
+        }
+        positions.advance(now);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (!started) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("the view thread of hub {} did not stop in time", topics.taskHub());
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.durablekafka.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.durablekafka.common.history.HistoryEvent;
+import io.durablekafka.common.history.HistoryRecord;
+import io.durablekafka.common.messages.MessageHeaders;
+import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.common.messages.StartOrchestration;
+import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.status.FailureDetails;
+import io.durablekafka.common.status.InstanceStatus;
+import io.durablekafka.common.status.RuntimeStatus;
+import io.durablekafka.common.topics.TopicNames;
+import io.durablekafka.common.topics.TopicProvisioner;
+import io.durablekafka.kafka.SharedKafka;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * One fresh task hub on the shared broker, gateways on it, an HTTP client, and a stand-in for the
+ * orchestrator node: it reads the starts the gateway wrote and publishes statuses and history itself.
+ */
+final class HubFixture implements AutoCloseable {
+
+    static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final TopicNames topics;
+    final Admin admin;
+    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaConsumer<String, byte[]> inputs;
+    private final List<ConsumerRecord<String, byte[]>> seenInputs = new ArrayList<>();
+    private final List<Gateway> gateways = new ArrayList<>();
+
+    HubFixture(String label) {
+        String hub = ("t" + label + "-" + COUNTER.incrementAndGet() + "-" + Long.toHexString(System.nanoTime()));
+        hub = hub.length() > 50 ? hub.substring(0, 50) : hub;
+        this.topics = new TopicNames(hub);
+        Properties p = new Properties();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        this.admin = Admin.create(p);
+        new TopicProvisioner(admin, 2, (short) 1).ensureHub(topics, Set.of("default"));
+
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        pp.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        this.producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer());
+
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        this.inputs = new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> tps = List.of(new TopicPartition(topics.orchestrations(), 0),
+                new TopicPartition(topics.orchestrations(), 1));
+        inputs.assign(tps);
+        inputs.seekToBeginning(tps);
+    }
+
+    static String bootstrap() {
+        return SharedKafka.bootstrapServers();
+    }
+
+    Gateway gateway() {
+        return gateway(Set.of());
+    }
+
+    Gateway gateway(Set<String> knownOrchestrations) {
+        Gateway g = new Gateway(new GatewayOptions(bootstrap(), topics, 0, null, knownOrchestrations, null, null));
+        gateways.add(g);
+        return g.start();
+    }
+
+    // ---------------------------------------------------------------------------------------------- HTTP
+
+    static HttpResponse<String> post(String url, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json");
+        b.POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws IOException {
+        return Json.MAPPER.readTree(response.body());
+    }
+
+    static String startUrl(Gateway g, String name) {
+        return g.baseUrl() + "/runtime/webhooks/durabletask/orchestrators/" + name;
+    }
+
+    static String statusUrl(Gateway g, String encodedId) {
+        return g.baseUrl() + "/runtime/webhooks/durabletask/instances/" + encodedId;
+    }
+
+    /** Polls GET until the condition holds on the parsed response, returning that response. */
+    static HttpResponse<String> awaitGet(String url, java.util.function.Predicate<HttpResponse<String>> condition)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        HttpResponse<String> last;
+        do {
+            last = get(url);
+            if (condition.test(last)) {
+                return last;
+            }
+            Thread.sleep(25);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("condition not met within " + DEADLINE + "; last response " + last.statusCode()
+                + " " + last.body());
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + DEADLINE + ": " + what);
+            }
+            Thread.sleep(25);
+        }
+    }
+
+    // ------------------------------------------------------------------------------- the node stand-in
+
+    /** The StartOrchestration record of the instance on {@code orchestrations} (the latest one seen). */
+    ConsumerRecord<String, byte[]> awaitStartRecord(String instanceId) throws InterruptedException {
+        return awaitStartRecord(instanceId, 1);
+    }
+
+    /** Waits for the {@code n}-th StartOrchestration of the instance and returns it. */
+    synchronized ConsumerRecord<String, byte[]> awaitStartRecord(String instanceId, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            List<ConsumerRecord<String, byte[]>> starts = seenInputs.stream()
+                    .filter(r -> instanceId.equals(r.key()))
+                    .filter(r -> "StartOrchestration".equals(MessageHeaders.type(r.headers())))
+                    .toList();
+            if (starts.size() >= n) {
+                return starts.get(n - 1);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no StartOrchestration #" + n + " for '" + instanceId + "' within " + DEADLINE);
+            }
+            inputs.poll(Duration.ofMillis(100)).forEach(seenInputs::add);
+        }
+    }
+
+    static StartOrchestration startOf(ConsumerRecord<String, byte[]> record) throws IOException {
+        return (StartOrchestration) Json.MAPPER.readValue(record.value(), OrchestrationMessage.class);
+    }
+
+    /** Writes a record to {@code orchestrations} as an external producer would (type header optional). */
+    org.apache.kafka.clients.producer.RecordMetadata produceInput(OrchestrationMessage message, boolean typeHeader)
+            throws Exception {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.orchestrations(), message.instanceId(),
+                Json.MAPPER.writerFor(OrchestrationMessage.class).writeValueAsBytes(message));
+        if (typeHeader) {
+            MessageHeaders.setType(r.headers(), MessageHeaders.typeOf(message));
+        }
+        return producer.send(r).get();
+    }
+
+    void publishStatus(InstanceStatus status) throws Exception {
+        producer.send(new ProducerRecord<>(topics.status(), status.instanceId(), Json.toBytes(status))).get();
+    }
+
+    void publishHistory(String instanceId, String executionId, List<HistoryEvent> events) throws Exception {
+        long seq = 0;
+        for (HistoryEvent e : events) {
+            HistoryRecord r = new HistoryRecord(instanceId, executionId, seq, e);
+            producer.send(new ProducerRecord<>(topics.history(), HistoryRecord.key(instanceId, seq), Json.toBytes(r))).get();
+            seq++;
+        }
+    }
+
+    static InstanceStatus status(StartOrchestration start, long inputOffset, RuntimeStatus rs, JsonNode output,
+                                 FailureDetails failure) {
+        Instant now = Instant.now();
+        return new InstanceStatus(start.instanceId(), start.name(), "exec-1", rs, start.input(), output, null, failure,
+                start.requestedTime(), now, null, 3, inputOffset);
+    }
+
+    static Map<String, String> firstHeaders(HttpResponse<?> r) {
+        Map<String, String> m = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        r.headers().map().forEach((k, v) -> m.put(k, v.getFirst()));
+        return m;
+    }
+
+
+    @Override
+    public void close() {
+        for (Gateway g : gateways) {
+            g.close();
+        }
+        producer.close(Duration.ofSeconds(2));
+        inputs.close(Duration.ZERO);
+        admin.close(Duration.ofSeconds(2));
+    }
+}
