@@ -22,11 +22,14 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = TerminateOrchestration.class, name = "TerminateOrchestration"),
         @JsonSubTypes.Type(value = SuspendOrchestration.class, name = "SuspendOrchestration"),
         @JsonSubTypes.Type(value = ResumeOrchestration.class, name = "ResumeOrchestration"),
+        @JsonSubTypes.Type(value = RewindOrchestration.class, name = "RewindOrchestration"),
+        @JsonSubTypes.Type(value = PurgeInstance.class, name = "PurgeInstance"),
 })
 @JsonIgnoreProperties(value = {"v"}, allowGetters = true, ignoreUnknown = true)
 public sealed interface OrchestrationMessage
         permits StartOrchestration, RaiseEvent, CompleteTask, FailTask, CompleteSubOrchestration,
-        FailSubOrchestration, TerminateOrchestration, SuspendOrchestration, ResumeOrchestration {
+        FailSubOrchestration, TerminateOrchestration, SuspendOrchestration, ResumeOrchestration,
+        RewindOrchestration, PurgeInstance {
 
     int SCHEMA_VERSION = 1;
 

@@ -11,7 +11,9 @@ import io.durablekafka.common.messages.FailSubOrchestration;
 import io.durablekafka.common.messages.FailTask;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.messages.RaiseEvent;
+import io.durablekafka.common.messages.PurgeInstance;
 import io.durablekafka.common.messages.ResumeOrchestration;
+import io.durablekafka.common.messages.RewindOrchestration;
 import io.durablekafka.common.messages.StartOrchestration;
 import io.durablekafka.common.messages.SuspendOrchestration;
 import io.durablekafka.common.messages.TerminateOrchestration;
@@ -75,6 +77,8 @@ public final class OrchestrationEngine {
                 case TerminateOrchestration t -> terminate(step, t);
                 case SuspendOrchestration s -> suspend(step, s);
                 case ResumeOrchestration r -> resume(step, r);
+                case RewindOrchestration r -> "rewind is not supported yet";
+                case PurgeInstance purge -> "purge is not supported yet";
                 case RaiseEvent e -> deliver(step, new HistoryEvent.EventRaised(step.now, e.name(), e.input()));
                 case CompleteTask c -> sameExecution(step, c.executionId())
                         ? deliver(step, new HistoryEvent.TaskCompleted(step.now, c.taskId(), c.result())) : null;
