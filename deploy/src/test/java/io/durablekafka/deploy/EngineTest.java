@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.durablekafka.common.messages.PurgeInstance;
 import io.durablekafka.common.messages.RaiseEvent;
+import io.durablekafka.common.messages.RewindOrchestration;
 import io.durablekafka.common.messages.ResumeOrchestration;
 import io.durablekafka.common.messages.SuspendOrchestration;
 import io.durablekafka.common.messages.TerminateOrchestration;
@@ -124,5 +126,47 @@ class EngineTest {
             }
         }
         assertEquals(5, seen.size(), history.toString());
+    }
+
+    @Test
+    void rewindRerunsTheFailedActivityButNotTheSuccessfulOne() {
+        String id = cluster.start("RewindMe", null);
+        cluster.awaitRuntimeStatus(id, "Failed");
+        cluster.send(new RewindOrchestration(id, "fixed"));
+        assertEquals("hello / ok on run 2", cluster.awaitRuntimeStatus(id, "Completed").get("output").asText());
+        assertEquals(1, TestFunctions.RUNS.get("CountedHello|" + id).get());
+    }
+
+    @Test
+    void rewindOfAParentRewindsItsFailedSubOrchestration() {
+        String id = cluster.start("RewindParent", null);
+        cluster.awaitRuntimeStatus(id, "Failed");
+        cluster.send(new RewindOrchestration(id, "fixed"));
+        assertEquals("child said: hello / ok on run 2", cluster.awaitRuntimeStatus(id, "Completed").get("output").asText());
+    }
+
+    @Test
+    void purgeRemovesAnEndedInstance() {
+        String id = cluster.start("HelloCities", null);
+        cluster.awaitRuntimeStatus(id, "Completed");
+        cluster.send(new PurgeInstance(id));
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (cluster.get("/runtime/webhooks/durabletask/instances/" + id).statusCode() != 404) {
+            assertTrue(System.nanoTime() < deadline, "instance still visible after purge");
+            TestCluster.pause();
+        }
+        // The ID can be used again after a purge.
+        String again = cluster.post("/runtime/webhooks/durabletask/orchestrators/HelloCities/" + id, "").body();
+        assertTrue(again.contains(id), again);
+        assertEquals(3, cluster.awaitRuntimeStatus(id, "Completed").get("output").size());
+    }
+
+    @Test
+    void purgeOfARunningInstanceIsRefused() {
+        String id = cluster.start("WaitForGo", null);
+        cluster.awaitRuntimeStatus(id, "Running");
+        cluster.send(new PurgeInstance(id));
+        cluster.send(new RaiseEvent(id, "Go", Json.toTree("still here")));
+        assertEquals("still here", cluster.awaitRuntimeStatus(id, "Completed").get("output").asText());
     }
 }

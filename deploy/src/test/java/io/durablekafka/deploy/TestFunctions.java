@@ -59,6 +59,24 @@ final class TestFunctions {
                     ctx.createTimer(Duration.ofSeconds(1)).await();
                     ctx.complete(Duration.between(before, ctx.getCurrentInstant()).toMillis());
                 })
+                // Fails the first time it runs for an instance, succeeds afterwards: a rewind candidate.
+                .addActivity("FailOnce", ctx -> {
+                    int run = RUNS.computeIfAbsent("FailOnce|" + ctx.getInstanceId(), k -> new AtomicInteger()).incrementAndGet();
+                    if (run == 1) {
+                        throw new IllegalStateException("first run fails");
+                    }
+                    return "ok on run " + run;
+                })
+                .addActivity("CountedHello", ctx -> {
+                    RUNS.computeIfAbsent("CountedHello|" + ctx.getInstanceId(), k -> new AtomicInteger()).incrementAndGet();
+                    return "hello";
+                })
+                .addOrchestration("RewindMe", ctx -> {
+                    String hello = ctx.callActivity("CountedHello", null, String.class).await();
+                    ctx.complete(hello + " / " + ctx.callActivity("FailOnce", null, String.class).await());
+                })
+                .addOrchestration("RewindParent", ctx -> ctx.complete("child said: "
+                        + ctx.callSubOrchestrator("RewindMe", null, String.class).await()))
                 .build();
     }
 }

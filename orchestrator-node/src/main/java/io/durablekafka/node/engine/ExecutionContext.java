@@ -86,14 +86,6 @@ final class ExecutionContext implements TaskOrchestrationContext {
         recordedSchedules.add(event);
     }
 
-    int recordedScheduleCount() {
-        return recordedSchedules.size();
-    }
-
-    int consumedScheduleCount() {
-        return nextTaskId;
-    }
-
     long nextCompletionSeq() {
         return completionSeq++;
     }

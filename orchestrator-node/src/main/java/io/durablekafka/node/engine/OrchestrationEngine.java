@@ -77,8 +77,8 @@ public final class OrchestrationEngine {
                 case TerminateOrchestration t -> terminate(step, t);
                 case SuspendOrchestration s -> suspend(step, s);
                 case ResumeOrchestration r -> resume(step, r);
-                case RewindOrchestration r -> "rewind is not supported yet";
-                case PurgeInstance purge -> "purge is not supported yet";
+                case RewindOrchestration r -> rewind(step, r);
+                case PurgeInstance purge -> purge(step);
                 case RaiseEvent e -> deliver(step, new HistoryEvent.EventRaised(step.now, e.name(), e.input()));
                 case CompleteTask c -> sameExecution(step, c.executionId())
                         ? deliver(step, new HistoryEvent.TaskCompleted(step.now, c.taskId(), c.result())) : null;
@@ -191,6 +191,95 @@ public final class OrchestrationEngine {
         if (inSync) {
             cached.countHistory(1);
         }
+    }
+
+    private String purge(Step step) {
+        if (!step.exists()) {
+            return "instance '" + step.instanceId + "' does not exist";
+        }
+        if (step.status.isActive()) {
+            return "instance '" + step.instanceId + "' is " + step.status + "; only ended instances can be purged";
+        }
+        cache.remove(step.instanceId);
+        step.dropHistoryAndTimers();
+        step.purged = true;
+        return null;
+    }
+
+    /**
+     * Rewinds a failed instance: the failure events leave history (so failed tasks are open again and run once
+     * more), failed sub-orchestrations are rewound too, pending timers are re-armed, and the code replays.
+     */
+    private String rewind(Step step, RewindOrchestration r) {
+        if (!step.exists()) {
+            return "instance '" + step.instanceId + "' does not exist";
+        }
+        if (step.status != RuntimeStatus.Failed) {
+            return null;
+        }
+        cache.remove(step.instanceId);
+        List<HistoryEvent> old = history.read(step.instanceId, step.storedHistorySize);
+        List<HistoryEvent> kept = new ArrayList<>(old.size());
+        java.util.Map<Integer, HistoryEvent.TaskScheduled> activities = new java.util.HashMap<>();
+        java.util.Map<Integer, HistoryEvent.SubOrchestrationInstanceCreated> children = new java.util.HashMap<>();
+        java.util.Map<Integer, HistoryEvent.TimerCreated> openTimers = new java.util.LinkedHashMap<>();
+        for (HistoryEvent e : old) {
+            switch (e) {
+                case HistoryEvent.TaskScheduled s -> {
+                    activities.put(s.taskId(), s);
+                    kept.add(e);
+                }
+                case HistoryEvent.SubOrchestrationInstanceCreated s -> {
+                    children.put(s.taskId(), s);
+                    kept.add(e);
+                }
+                case HistoryEvent.TimerCreated t -> {
+                    openTimers.put(t.taskId(), t);
+                    kept.add(e);
+                }
+                case HistoryEvent.TimerFired t -> {
+                    openTimers.remove(t.timerId());
+                    kept.add(e);
+                }
+                case HistoryEvent.TaskFailed f -> {
+                    HistoryEvent.TaskScheduled s = activities.get(f.taskScheduledId());
+                    if (s != null) {
+                        String executionId = step.executionId;
+                        step.effects.add(() -> outputs.activity(registry.taskQueueOf(s.name()),
+                                new ActivityRequest(step.instanceId, executionId, s.taskId(), s.name(), s.input())));
+                    }
+                }
+                case HistoryEvent.SubOrchestrationInstanceFailed f -> {
+                    HistoryEvent.SubOrchestrationInstanceCreated s = children.get(f.taskScheduledId());
+                    if (s != null) {
+                        step.effects.add(() -> outputs.orchestration(new RewindOrchestration(s.instanceId(), r.reason())));
+                    }
+                }
+                case HistoryEvent.ExecutionCompleted c when c.orchestrationStatus() == RuntimeStatus.Failed -> {
+                    // the failure being rewound
+                }
+                default -> kept.add(e);
+            }
+        }
+        step.dropHistoryAndTimers();
+        kept.forEach(step::append);
+        step.status = RuntimeStatus.Running;
+        step.output = null;
+        step.failure = null;
+        for (HistoryEvent.TimerCreated t : openTimers.values()) {
+            step.timers.add(new InstanceState.PendingTimer(t.taskId(), t.fireAt()));
+            step.effects.add(() -> timers.schedule(step.instanceId, t.taskId(), t.fireAt()));
+        }
+        // Replay now: code that failed by itself (not through a task) fails again at once.
+        Execution exec = loadExecution(step);
+        if (exec != null) {
+            if (exec.isFinished()) {
+                finish(step, exec);
+            } else {
+                cache.put(step.instanceId, exec);
+            }
+        }
+        return null;
     }
 
     private boolean sameExecution(Step step, String executionId) {
@@ -420,6 +509,7 @@ public final class OrchestrationEngine {
         final List<HistoryEvent> appended = new ArrayList<>();
         final List<Runnable> effects = new ArrayList<>();
         boolean changed;
+        boolean purged;
 
         Step(String instanceId, InstanceState before, long inputOffset, Instant now) {
             this.instanceId = instanceId;
@@ -511,6 +601,12 @@ public final class OrchestrationEngine {
         void commit() {
             boolean deferredChanged = before != null && !before.deferred().equals(deferred);
             if (!changed && !deferredChanged) {
+                return;
+            }
+            if (purged) {
+                effects.forEach(Runnable::run);
+                instances.delete(instanceId);
+                outputs.status(instanceId, null);
                 return;
             }
             long base = storedHistorySize;
