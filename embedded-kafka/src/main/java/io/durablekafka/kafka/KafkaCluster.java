@@ -30,7 +30,7 @@ public final class KafkaCluster implements AutoCloseable {
     public static final String BOOTSTRAP_SERVERS_PROPERTY = "dk.bootstrap.servers";
     public static final String MODE_PROPERTY = "dk.kafka.mode";
     public static final String IMAGE_PROPERTY = "dk.kafka.image";
-    public static final String DEFAULT_IMAGE = "apache/kafka:4.1.0";
+    public static final String DEFAULT_IMAGE = "apache/kafka:4.3.1";
 
     /** Where the cluster comes from. */
     public enum Mode { EXTERNAL, TESTCONTAINERS, EMBEDDED }
