@@ -170,9 +170,12 @@ final class TaskQueueConsumer implements Runnable {
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, OffsetTracker.Ticket ticket) {
         LOG.warn("dead-lettering record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+        // Sent from the poll thread so that dead letters keep the order of their source partition; only the
+        // wait for the acknowledgement happens elsewhere.
+        var sent = publisher.deadLetter(record, reason);
         activities.execute(() -> {
             try {
-                publisher.deadLetter(record, reason).get();
+                sent.get();
             } catch (Exception e) {
                 // Holding the offset open would stall every later commit of the partition for one bad record.
                 LOG.error("could not dead-letter record {}-{}@{} ({}); skipping it", record.topic(),
