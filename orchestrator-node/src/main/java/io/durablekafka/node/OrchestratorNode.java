@@ -86,7 +86,10 @@ public final class OrchestratorNode implements AutoCloseable {
     @Override
     public void close() {
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            // Leave the group so that the partitions move to the other nodes at once, not after the session timeout.
+            streams.close(org.apache.kafka.streams.CloseOptions
+                    .groupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
         }
         if (tempStateDir != null) {
             deleteRecursively(tempStateDir);
