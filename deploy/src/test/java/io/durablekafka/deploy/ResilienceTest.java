@@ -87,4 +87,37 @@ class ResilienceTest {
         }
         assertFalse(seen.isEmpty());
     }
+
+    @Test
+    void nodeKilledMidOrchestrationLosesNothing() throws Exception {
+        try (TestCluster cluster = new TestCluster("Kill", TestFunctions.registry(), 2000, false)) {
+            Process node = cluster.startNodeProcess();
+            List<String> waiting = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                waiting.add(cluster.start("TimerThenWait", null));
+            }
+            List<String> fanOuts = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                fanOuts.add(cluster.start("FanOutFanIn", 50));
+            }
+            waiting.forEach(id -> cluster.awaitStatus(id, Duration.ofSeconds(90),
+                    s -> "Running".equals(s.path("runtimeStatus").asText())));
+
+            // No shutdown: the process dies with whatever transaction it had open.
+            node.destroyForcibly().waitFor();
+            cluster.startNodeProcess();
+
+            waiting.forEach(id -> cluster.send(new RaiseEvent(id, "Go", Json.toTree("survived " + id))));
+            for (String id : waiting) {
+                JsonNode done = cluster.awaitStatus(id, Duration.ofSeconds(90), s -> "Completed".equals(s.path("runtimeStatus").asText()));
+                assertEquals("survived " + id, done.get("output").asText());
+                assertNoDuplicateSteps(cluster.status(id, true).get("historyEvents"));
+            }
+            for (String id : fanOuts) {
+                JsonNode done = cluster.awaitStatus(id, Duration.ofSeconds(90), s -> "Completed".equals(s.path("runtimeStatus").asText()));
+                assertEquals(50L * 51 * 101 / 6, done.get("output").asLong());
+                assertNoDuplicateSteps(cluster.status(id, true).get("historyEvents"));
+            }
+        }
+    }
 }

@@ -24,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,12 +50,18 @@ final class TestCluster implements AutoCloseable {
     final FunctionRegistry registry;
     private final Settings settings;
     private final List<OrchestratorNode> nodes = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
     private final ActivityWorker worker;
     private final Gateway gateway;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final KafkaProducer<String, byte[]> producer;
 
     TestCluster(String name, FunctionRegistry registry, int executionCacheSize) {
+        this(name, registry, executionCacheSize, true);
+    }
+
+    /** With {@code inProcessNode} false, no node runs until the test starts one (e.g. in a child process). */
+    TestCluster(String name, FunctionRegistry registry, int executionCacheSize, boolean inProcessNode) {
         this.hub = name + HUBS.incrementAndGet() + "x" + Long.toString(System.nanoTime() % 100000, 36);
         this.topics = new TopicNames(hub);
         this.registry = registry;
@@ -62,7 +69,13 @@ final class TestCluster implements AutoCloseable {
                 Settings.TASK_HUB, hub, Settings.PARTITIONS, "4",
                 NodeOptions.EXECUTION_CACHE_SIZE, String.valueOf(executionCacheSize),
                 NodeOptions.COMMIT_INTERVAL_MS, "20"));
-        startNode();
+        if (inProcessNode) {
+            startNode();
+        } else {
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", SharedKafka.bootstrapServers()))) {
+                new io.durablekafka.common.topics.TopicProvisioner(admin, 4, (short) 1).ensureHub(topics, registry.taskQueues());
+            }
+        }
         worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry);
         worker.start();
         gateway = new Gateway(GatewayOptions.of(SharedKafka.bootstrapServers(), topics)).start();
@@ -71,7 +84,9 @@ final class TestCluster implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        nodes.getFirst().awaitRunning(Duration.ofSeconds(60));
+        if (inProcessNode) {
+            nodes.getFirst().awaitRunning(Duration.ofSeconds(60));
+        }
     }
 
     TestCluster(String name, FunctionRegistry registry) {
@@ -82,6 +97,28 @@ final class TestCluster implements AutoCloseable {
         OrchestratorNode node = new OrchestratorNode(NodeOptions.fromSettings(settings, registry), registry).start();
         nodes.add(node);
         return node;
+    }
+
+    /**
+     * Starts an orchestrator node in a child JVM (this test class path, so it runs the same functions), to be
+     * killed without warning by {@link Process#destroyForcibly()}.
+     */
+    Process startNodeProcess() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.durablekafka.deploy.Main", "node",
+                "--bootstrap-servers", SharedKafka.bootstrapServers(), "--task-hub", hub,
+                "--dk.partitions", "4", "--dk.node.commit.interval.ms", "20",
+                // Fail over fast: a killed node's partitions move once its session expires.
+                "--dk.kafka.session.timeout.ms", "6000", "--dk.kafka.heartbeat.interval.ms", "1000");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            processes.add(process);
+            return process;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot start a node process", e);
+        }
     }
 
     List<OrchestratorNode> nodes() {
@@ -187,6 +224,7 @@ final class TestCluster implements AutoCloseable {
         for (OrchestratorNode node : List.copyOf(nodes)) {
             node.close();
         }
+        processes.forEach(Process::destroyForcibly);
     }
 
 }

@@ -8,19 +8,23 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The samples plus orchestrations that exercise one engine feature each. */
-final class TestFunctions {
+/**
+ * Orchestrations that exercise one engine feature each. Registered through {@code ServiceLoader} too, so that
+ * a node in a child process (started with this test class path) runs them.
+ */
+public final class TestFunctions implements io.durablekafka.sdk.FunctionProvider {
 
     /** Attempts per key, for activities and orchestrations that behave differently on later runs. */
     static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
 
-    private TestFunctions() {
+    /** The samples and these, as the class path's providers give them. */
+    static FunctionRegistry registry() {
+        return FunctionRegistry.discover();
     }
 
-    static FunctionRegistry registry() {
-        FunctionRegistry.Builder b = FunctionRegistry.builder();
-        new io.durablekafka.examples.Samples().register(b);
-        return b
+    @Override
+    public void register(FunctionRegistry.Builder b) {
+        b
                 // Fails twice, then succeeds: retried by policy to success.
                 .addActivity("Flaky", ctx -> {
                     int attempt = RUNS.computeIfAbsent("Flaky|" + ctx.getInput(String.class), k -> new AtomicInteger()).incrementAndGet();
@@ -76,7 +80,6 @@ final class TestFunctions {
                     ctx.complete(hello + " / " + ctx.callActivity("FailOnce", null, String.class).await());
                 })
                 .addOrchestration("RewindParent", ctx -> ctx.complete("child said: "
-                        + ctx.callSubOrchestrator("RewindMe", null, String.class).await()))
-                .build();
+                        + ctx.callSubOrchestrator("RewindMe", null, String.class).await()));
     }
 }
