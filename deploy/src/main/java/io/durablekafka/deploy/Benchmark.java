@@ -3,6 +3,7 @@ package io.durablekafka.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.kafka.KafkaCluster;
 import io.durablekafka.sdk.FunctionRegistry;
 import java.net.URI;
@@ -36,24 +37,36 @@ public final class Benchmark {
         String orchestration = options.getOrDefault("orchestration", "HelloSequence5");
         String input = options.getOrDefault("input", "null");
         String url = options.get("url");
+        boolean viaKafka = "kafka".equals(options.getOrDefault("via", "http"));
         KafkaCluster kafka = null;
         LocalCluster cluster = null;
         try {
-            if (url == null) {
+            Settings settings = Main.settingsWith(options);
+            if (url == null && (!viaKafka || settings.find(Settings.BOOTSTRAP_SERVERS).isEmpty())) {
                 kafka = KafkaCluster.resolve(null);
-                Settings settings = Main.settingsWith(options).with(Settings.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+                settings = settings.with(Settings.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                         .with(Settings.TASK_HUB, "bench" + System.currentTimeMillis());
                 cluster = LocalCluster.start(settings, FunctionRegistry.discover(), 0, null);
                 url = cluster.baseUrl();
                 System.out.println("started embedded cluster at " + url + " (Kafka " + kafka.mode() + ")");
             }
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            KafkaLoad kafkaLoad = viaKafka ? new KafkaLoad(settings.bootstrapServers(), new TopicNames(settings.taskHub())) : null;
+            JsonNode inputJson = Json.MAPPER.readTree(input);
+            String runId = Long.toString(System.currentTimeMillis(), 36);
             if (warmup > 0) {
                 System.out.println("warm-up: " + warmup + " orchestrations");
-                measure(http, url, orchestration, input, warmup, Math.min(concurrency, warmup));
+                if (viaKafka) {
+                    kafkaLoad.run(orchestration, inputJson, warmup, Math.min(concurrency, warmup), "bench-" + runId + "-warm-");
+                } else {
+                    measure(http, url, orchestration, input, warmup, Math.min(concurrency, warmup));
+                }
             }
-            System.out.printf("running %d %s orchestrations, %d in flight%n", count, orchestration, concurrency);
-            Result r = measure(http, url, orchestration, input, count, concurrency);
+            System.out.printf("running %d %s orchestrations, %d in flight, started through %s%n", count, orchestration,
+                    concurrency, viaKafka ? "Kafka records" : "HTTP");
+            Result r = viaKafka
+                    ? kafkaLoad.run(orchestration, inputJson, count, concurrency, "bench-" + runId + "-")
+                    : measure(http, url, orchestration, input, count, concurrency);
             System.out.printf("completed: %d of %d (failed %d) in %.2f s%n", r.completed, count, r.failed, r.seconds);
             System.out.printf("throughput: %.1f orchestrations/s%n", r.completed / r.seconds);
             System.out.printf("latency start->completed: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
@@ -68,7 +81,7 @@ public final class Benchmark {
         }
     }
 
-    private record Result(int completed, int failed, double seconds, List<Double> latenciesMs) {
+    record Result(int completed, int failed, double seconds, List<Double> latenciesMs) {
         double percentile(int p) {
             if (latenciesMs.isEmpty()) {
                 return Double.NaN;
