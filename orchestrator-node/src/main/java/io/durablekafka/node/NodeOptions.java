@@ -38,7 +38,7 @@ public record NodeOptions(String bootstrapServers, TopicNames topics, int partit
                 Duration.ofMillis(settings.getLong(YIELD_TIMEOUT_MS, 30_000)), queues);
         return new NodeOptions(settings.bootstrapServers(), new TopicNames(settings.taskHub()), settings.partitions(),
                 settings.replicationFactor(), settings.find(STATE_DIR).map(Path::of).orElse(null),
-                settings.getInt(STREAM_THREADS, 1), Duration.ofMillis(settings.getLong(COMMIT_INTERVAL_MS, 25)),
+                settings.getInt(STREAM_THREADS, 1), Duration.ofMillis(settings.getLong(COMMIT_INTERVAL_MS, 100)),
                 Duration.ofMillis(settings.getLong(TIMER_TICK_MS, 50)), engine, settings.kafkaClientOverrides());
     }
 
