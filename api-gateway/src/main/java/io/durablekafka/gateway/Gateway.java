@@ -1,7 +1,12 @@
 package io.durablekafka.gateway;
 
+import io.durablekafka.common.topics.TopicNames;
+import io.durablekafka.gateway.api.ApiRoutes;
 import io.durablekafka.gateway.api.HttpApi;
+import io.durablekafka.gateway.api.HubServices;
+import io.durablekafka.gateway.api.Hubs;
 import io.durablekafka.gateway.api.InstanceApi;
+import io.durablekafka.gateway.api.OpenApi;
 import io.durablekafka.gateway.publish.CommandPublisher;
 import io.durablekafka.gateway.views.ReadViews;
 import java.io.IOException;
@@ -14,8 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -26,9 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Durable Functions HTTP management API for one task hub. Stateless apart from its read views: writes
- * are records on {@code orchestrations}, reads come from a local RocksDB copy of {@code status} and
- * {@code history} (plus the starts not processed yet), so any number of gateways can serve the same hub.
+ * The Durable Functions HTTP management API for one or more task hubs (requests pick one with
+ * {@code taskHub}). Stateless apart from its read views: writes are records on each hub's
+ * {@code orchestrations}, reads come from a local RocksDB copy of its {@code status} and {@code history}
+ * (plus the starts not processed yet), so any number of gateways can serve the same hubs.
  *
  * <pre>{@code
  * try (Gateway gateway = new Gateway(GatewayOptions.of(bootstrap, new TopicNames("MyHub"))).start()) {
@@ -48,6 +56,7 @@ public final class Gateway implements AutoCloseable {
     private Path tempDir;
     private ReadViews views;
     private HttpApi http;
+    private Hubs hubs;
     private volatile int port = -1;
     private volatile String baseUrl;
     private boolean started;
@@ -67,26 +76,31 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException(closed ? "the gateway is closed" : "the gateway is already started");
         }
         started = true;
-        String hub = options.topics().taskHub();
         try {
-            Path viewDir = viewDirectory();
             Admin admin = Admin.create(adminConfig());
             resources.push(admin);
-            views = new ReadViews(options.topics(), admin, clientConfig(), viewDir, ReadViews.DEFAULT_REAP_INTERVAL);
-            resources.push(views);
-            views.start(START_TIMEOUT);
+            List<HubServices> services = new ArrayList<>();
+            for (String hub : options.taskHubs()) {
+                TopicNames topics = new TopicNames(hub);
+                ReadViews views = new ReadViews(topics, admin, clientConfig(), viewDirectory(hub),
+                        ReadViews.DEFAULT_REAP_INTERVAL);
+                resources.push(views);
+                views.start(START_TIMEOUT);
+                CommandPublisher publisher = new CommandPublisher(clientConfig(), topics.orchestrations(),
+                        "dk-gateway-" + hub);
+                resources.push(publisher);
+                services.add(new HubServices(topics, views, publisher));
+            }
+            hubs = new Hubs(services, options.connections(), options.systemKey(), options.hubSystemKeys());
 
-            CommandPublisher publisher = new CommandPublisher(clientConfig(), options.topics().orchestrations(),
-                    "dk-gateway-" + hub);
-            resources.push(publisher);
-
-            InstanceApi instances = new InstanceApi(options.topics(), options.knownOrchestrations(), views, publisher,
-                    this::baseUrl, ReadViews.DEFAULT_BARRIER_TIMEOUT);
-            http = new HttpApi(instances);
+            InstanceApi instances = new InstanceApi(options.knownOrchestrations(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
+                    options.maxWait(), options.purgeWait(), InstanceApi.DEFAULT_SCAN_BUDGET);
+            http = new HttpApi(ApiRoutes.build(instances, new OpenApi()), hubs, options.maxBodyBytes(),
+                    options.publicBaseUrl());
             resources.push(http);
             port = http.start(options.port());
             baseUrl = options.publicBaseUrl() != null ? options.publicBaseUrl() : "http://localhost:" + port;
-            LOG.info("gateway of hub {} listening on port {} ({})", hub, port, baseUrl);
+            LOG.info("gateway of task hub(s) {} listening on port {} ({})", options.taskHubs(), port, baseUrl);
             return this;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,6 +110,16 @@ public final class Gateway implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The read views of a served hub (name case-insensitive), after {@link #start()}. */
+    public ReadViews views(String taskHub) {
+        if (hubs == null) {
+            throw new IllegalStateException("the gateway is not started");
+        }
+        return hubs.all().stream().filter(h -> h.name().equalsIgnoreCase(taskHub)).findFirst()
+                .map(HubServices::views)
+                .orElseThrow(() -> new IllegalArgumentException("task hub '" + taskHub + "' is not served"));
     }
 
     /** The bound HTTP port (after {@link #start()}). */
@@ -147,11 +171,13 @@ public final class Gateway implements AutoCloseable {
      * The RocksDB directory: {@code <dataDir>/views-<hub>}, locked for this gateway's lifetime (the views
      * are rebuilt at each start, so two gateways must never share it), or a temporary directory.
      */
-    private Path viewDirectory() {
-        String name = "views-" + options.topics().taskHub();
+    private Path viewDirectory(String hub) {
+        String name = "views-" + hub;
         try {
             if (options.dataDir() == null) {
-                tempDir = Files.createTempDirectory("dk-gateway-");
+                if (tempDir == null) {
+                    tempDir = Files.createTempDirectory("dk-gateway-");
+                }
                 return tempDir.resolve(name);
             }
             Files.createDirectories(options.dataDir());

@@ -3,29 +3,69 @@ package io.durablekafka.gateway;
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.topics.TopicNames;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What a {@link Gateway} needs to run.
  *
  * @param bootstrapServers    Kafka bootstrap servers
- * @param topics              the task hub's topics; the hub name is also the {@code taskHub} of the management URLs
+ * @param topics              the default task hub's topics: the hub of requests without {@code taskHub}
  * @param port                HTTP port; 0 binds any free port
- * @param publicBaseUrl       base of the URLs handed to clients (e.g. behind a load balancer); null means
- *                            {@code http://localhost:<actual port>}
+ * @param publicBaseUrl       base of the URLs handed to clients (e.g. behind a load balancer); null means the
+ *                            scheme and host the request was sent to, as the Durable Functions extension does
  * @param knownOrchestrations orchestrator names a start may use; empty accepts any name
  * @param dataDir             directory of the read views (RocksDB); null uses a temporary directory deleted on close
  * @param kafkaOverrides      extra Kafka client properties (security etc.) applied to every client
+ * @param taskHubs            every task hub this gateway serves (the default hub always among them); a request
+ *                            picks one with {@code taskHub} (case-insensitive)
+ * @param connections         the names a request's {@code connection} may take; the first is the default.
+ *                            Every name maps to {@code bootstrapServers} for now
+ * @param systemKey           the key ({@code code} query parameter or {@code x-functions-key} header) of every
+ *                            hub; null: none
+ * @param hubSystemKeys       keys of single hubs (hub name → key), accepted besides {@code systemKey}. A hub
+ *                            with neither needs no key
+ * @param maxBodyBytes        largest request body accepted (larger: 413)
+ * @param maxWait             longest a start with {@code timeout} waits for completion (longer timeouts are cut)
+ * @param purgeWait           how long a purge waits for the nodes to delete the instances before answering, so a
+ *                            read right after it misses them; the purge is accepted either way
  */
 public record GatewayOptions(String bootstrapServers, TopicNames topics, int port, String publicBaseUrl,
-                             Set<String> knownOrchestrations, Path dataDir, Properties kafkaOverrides) {
+                             Set<String> knownOrchestrations, Path dataDir, Properties kafkaOverrides,
+                             List<String> taskHubs, List<String> connections, String systemKey,
+                             Map<String, String> hubSystemKeys, int maxBodyBytes, Duration maxWait,
+                             Duration purgeWait) {
 
     public static final String PORT = "dk.gateway.port";
     public static final String PUBLIC_BASE_URL = "dk.gateway.public.base.url";
     public static final String DATA_DIR = "dk.gateway.data.dir";
+    public static final String TASK_HUBS = "dk.gateway.task.hubs";
+    public static final String CONNECTIONS = "dk.gateway.connections";
+    public static final String SYSTEM_KEY = "dk.gateway.system.key";
+    /** Followed by {@code .<hub>}: the key of that hub alone. */
+    public static final String HUB_SYSTEM_KEY_PREFIX = "dk.gateway.system.key.";
+    public static final String MAX_BODY_BYTES = "dk.gateway.max.body.bytes";
+    public static final String MAX_WAIT_SECONDS = "dk.gateway.max.wait.seconds";
+    public static final String PURGE_WAIT_MS = "dk.gateway.purge.wait.ms";
+
     public static final int DEFAULT_PORT = 7071;
+    public static final String DEFAULT_CONNECTION = "Storage";
+    /**
+     * 1,000,000 bytes: a body this large still fits, with the message envelope, in Kafka's default record
+     * size limits (producer {@code max.request.size} 1 MiB, broker {@code message.max.bytes} 1 MiB + 12).
+     */
+    public static final int DEFAULT_MAX_BODY_BYTES = 1_000_000;
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_PURGE_WAIT = Duration.ofSeconds(5);
 
     public GatewayOptions {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -50,26 +90,110 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
             copy.putAll(kafkaOverrides);
         }
         kafkaOverrides = copy;
+
+        // The default hub first, then the others, each once (names are matched case-insensitively).
+        Map<String, String> hubs = new LinkedHashMap<>();
+        hubs.put(topics.taskHub().toLowerCase(Locale.ROOT), topics.taskHub());
+        for (String h : taskHubs == null ? List.<String>of() : taskHubs) {
+            String hub = h == null ? "" : h.strip();
+            if (hub.isEmpty()) {
+                continue;
+            }
+            new TopicNames(hub); // validates the name
+            String previous = hubs.putIfAbsent(hub.toLowerCase(Locale.ROOT), hub);
+            if (previous != null && !previous.equals(hub)) {
+                throw new IllegalArgumentException("task hubs '" + previous + "' and '" + hub
+                        + "' differ only in case: requests could not tell them apart");
+            }
+        }
+        taskHubs = List.copyOf(hubs.values());
+
+        List<String> conns = new ArrayList<>();
+        for (String c : connections == null ? List.<String>of() : connections) {
+            String name = c == null ? "" : c.strip();
+            if (!name.isEmpty() && conns.stream().noneMatch(name::equalsIgnoreCase)) {
+                conns.add(name);
+            }
+        }
+        connections = conns.isEmpty() ? List.of(DEFAULT_CONNECTION) : List.copyOf(conns);
+
+        systemKey = systemKey == null || systemKey.isBlank() ? null : systemKey;
+        Map<String, String> keys = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (hubSystemKeys != null) {
+            for (var e : hubSystemKeys.entrySet()) {
+                if (e.getValue() == null || e.getValue().isBlank()) {
+                    continue;
+                }
+                if (!hubs.containsKey(e.getKey().toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("a system key is configured for task hub '" + e.getKey()
+                            + "', which this gateway does not serve (" + hubs.values() + ")");
+                }
+                keys.put(hubs.get(e.getKey().toLowerCase(Locale.ROOT)), e.getValue());
+            }
+        }
+        hubSystemKeys = java.util.Collections.unmodifiableMap(keys);
+
+        if (maxBodyBytes <= 0) {
+            throw new IllegalArgumentException("maxBodyBytes must be positive, not " + maxBodyBytes);
+        }
+        maxWait = maxWait == null ? DEFAULT_MAX_WAIT : maxWait;
+        purgeWait = purgeWait == null ? DEFAULT_PURGE_WAIT : purgeWait;
+        if (maxWait.isNegative() || purgeWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait and purgeWait must not be negative");
+        }
     }
 
-    /** Options with defaults: any free port, localhost URLs, any orchestrator name, temporary views. */
+    /** One hub, one connection name, no keys, default limits (the options before multi-hub support). */
+    public GatewayOptions(String bootstrapServers, TopicNames topics, int port, String publicBaseUrl,
+                          Set<String> knownOrchestrations, Path dataDir, Properties kafkaOverrides) {
+        this(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir, kafkaOverrides,
+                null, null, null, null, DEFAULT_MAX_BODY_BYTES, null, null);
+    }
+
+    /** Options with defaults: any free port, URLs of the request's host, any orchestrator name, temporary views. */
     public static GatewayOptions of(String bootstrapServers, TopicNames topics) {
         return new GatewayOptions(bootstrapServers, topics, 0, null, Set.of(), null, null);
     }
 
     /**
      * Reads {@code dk.bootstrap.servers}, {@code dk.task.hub}, {@value #PORT} (default 7071),
-     * {@value #PUBLIC_BASE_URL}, {@value #DATA_DIR} and {@code dk.kafka.*} client overrides.
+     * {@value #PUBLIC_BASE_URL}, {@value #DATA_DIR}, {@code dk.kafka.*} client overrides,
+     * {@value #TASK_HUBS} (comma list), {@value #CONNECTIONS} (comma list, default {@value #DEFAULT_CONNECTION}),
+     * {@value #SYSTEM_KEY}, {@code dk.gateway.system.key.<hub>} for each served hub, {@value #MAX_BODY_BYTES},
+     * {@value #MAX_WAIT_SECONDS} and {@value #PURGE_WAIT_MS}.
+     *
+     * <p>The default hub is {@code dk.task.hub} when set, else the first of {@value #TASK_HUBS}, else
+     * {@value Settings#DEFAULT_TASK_HUB}.
      */
     public static GatewayOptions fromSettings(Settings settings, Set<String> knownOrchestrations) {
+        List<String> hubs = list(settings.find(TASK_HUBS).orElse(""));
+        String defaultHub = settings.find(Settings.TASK_HUB)
+                .orElse(hubs.isEmpty() ? Settings.DEFAULT_TASK_HUB : hubs.getFirst());
+        List<String> served = new ArrayList<>(hubs);
+        served.addFirst(defaultHub);
+        Map<String, String> hubKeys = new LinkedHashMap<>();
+        for (String hub : served) {
+            settings.find(HUB_SYSTEM_KEY_PREFIX + hub).ifPresent(k -> hubKeys.put(hub, k));
+        }
         return new GatewayOptions(
                 settings.bootstrapServers(),
-                new TopicNames(settings.taskHub()),
+                new TopicNames(defaultHub),
                 settings.getInt(PORT, DEFAULT_PORT),
                 settings.find(PUBLIC_BASE_URL).orElse(null),
                 knownOrchestrations,
                 settings.find(DATA_DIR).map(Path::of).orElse(null),
-                settings.kafkaClientOverrides());
+                settings.kafkaClientOverrides(),
+                served,
+                list(settings.find(CONNECTIONS).orElse("")),
+                settings.find(SYSTEM_KEY).orElse(null),
+                hubKeys,
+                settings.getInt(MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
+                Duration.ofSeconds(settings.getLong(MAX_WAIT_SECONDS, DEFAULT_MAX_WAIT.toSeconds())),
+                Duration.ofMillis(settings.getLong(PURGE_WAIT_MS, DEFAULT_PURGE_WAIT.toMillis())));
+    }
+
+    private static List<String> list(String commaList) {
+        return Arrays.stream(commaList.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     /** Properties are mutable: hand out a copy. */
@@ -78,5 +202,66 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
         Properties copy = new Properties();
         copy.putAll(kafkaOverrides);
         return copy;
+    }
+
+    /** The default connection name: the first of {@link #connections()}. */
+    public String defaultConnection() {
+        return connections.getFirst();
+    }
+
+    public GatewayOptions withPort(int newPort) {
+        return new GatewayOptions(bootstrapServers, topics, newPort, publicBaseUrl, knownOrchestrations, dataDir,
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+    }
+
+    public GatewayOptions withPublicBaseUrl(String url) {
+        return new GatewayOptions(bootstrapServers, topics, port, url, knownOrchestrations, dataDir,
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+    }
+
+    public GatewayOptions withDataDir(Path dir) {
+        return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dir,
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+    }
+
+    public GatewayOptions withKnownOrchestrations(Set<String> names) {
+        return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, names, dataDir,
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+    }
+
+    /** Serves these hubs besides the default one. */
+    public GatewayOptions withTaskHubs(List<String> hubs) {
+        return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
+                kafkaOverrides, hubs, connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+    }
+
+    public GatewayOptions withConnections(List<String> names) {
+        return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
+                kafkaOverrides, taskHubs, names, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+    }
+
+    public GatewayOptions withSystemKey(String key) {
+        return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
+                kafkaOverrides, taskHubs, connections, key, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+    }
+
+    public GatewayOptions withHubSystemKeys(Map<String, String> keys) {
+        return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
+                kafkaOverrides, taskHubs, connections, systemKey, keys, maxBodyBytes, maxWait, purgeWait);
+    }
+
+    public GatewayOptions withMaxBodyBytes(int bytes) {
+        return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, bytes, maxWait, purgeWait);
+    }
+
+    public GatewayOptions withMaxWait(Duration wait) {
+        return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, maxBodyBytes, wait, purgeWait);
+    }
+
+    public GatewayOptions withPurgeWait(Duration wait) {
+        return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, wait);
     }
 }

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -93,9 +94,20 @@ final class HubFixture implements AutoCloseable {
     }
 
     Gateway gateway(Set<String> knownOrchestrations) {
-        Gateway g = new Gateway(new GatewayOptions(bootstrap(), topics, 0, null, knownOrchestrations, null, null));
+        return gateway(o -> o.withKnownOrchestrations(knownOrchestrations));
+    }
+
+    /** A gateway of this hub with options adjusted by {@code customize}. */
+    Gateway gateway(UnaryOperator<GatewayOptions> customize) {
+        Gateway g = new Gateway(customize.apply(new GatewayOptions(bootstrap(), topics, 0, null, Set.of(), null, null)));
         gateways.add(g);
         return g.start();
+    }
+
+    /** Closed with the fixture. */
+    Gateway register(Gateway g) {
+        gateways.add(g);
+        return g;
     }
 
     // ---------------------------------------------------------------------------------------------- HTTP
@@ -105,6 +117,25 @@ final class HubFixture implements AutoCloseable {
                 .header("Content-Type", "application/json");
         b.POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Any method; {@code headers} are name, value pairs. A null body sends none. */
+    static HttpResponse<String> send(String method, String url, String body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> delete(String url) throws IOException, InterruptedException {
+        return send("DELETE", url, null);
+    }
+
+    static String instancesUrl(Gateway g) {
+        return g.baseUrl() + "/runtime/webhooks/durabletask/instances";
     }
 
     static HttpResponse<String> get(String url) throws IOException, InterruptedException {
@@ -173,6 +204,94 @@ final class HubFixture implements AutoCloseable {
             }
             inputs.poll(Duration.ofMillis(100)).forEach(seenInputs::add);
         }
+    }
+
+    /** Waits until {@code n} input records of this type for the instance were seen, and returns them. */
+    synchronized List<ConsumerRecord<String, byte[]>> awaitInputs(String instanceId, String type, int n)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            List<ConsumerRecord<String, byte[]>> found = inputsOf(instanceId, type);
+            if (found.size() >= n) {
+                return found;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + found.size() + " of " + n + " " + type + " for '" + instanceId
+                        + "' within " + DEADLINE);
+            }
+            inputs.poll(Duration.ofMillis(100)).forEach(seenInputs::add);
+        }
+    }
+
+    /** The input records of this type for the instance seen so far (after reading what is there now). */
+    synchronized List<ConsumerRecord<String, byte[]>> inputsOf(String instanceId, String type) {
+        inputs.poll(Duration.ofMillis(50)).forEach(seenInputs::add);
+        return seenInputs.stream().filter(r -> instanceId.equals(r.key()))
+                .filter(r -> type.equals(MessageHeaders.type(r.headers()))).toList();
+    }
+
+    /**
+     * Every input record of this type for the instance up to the current end of {@code orchestrations}:
+     * exact, for counting (whatever was acknowledged before the call is included).
+     */
+    synchronized List<ConsumerRecord<String, byte[]>> allInputs(String instanceId, String type) throws Exception {
+        Map<TopicPartition, Long> ends = inputEndOffsets();
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (ends.entrySet().stream().anyMatch(e -> inputs.position(e.getKey()) < e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("could not read orchestrations to its end within " + DEADLINE);
+            }
+            inputs.poll(Duration.ofMillis(100)).forEach(seenInputs::add);
+        }
+        return seenInputs.stream().filter(r -> instanceId.equals(r.key()))
+                .filter(r -> type.equals(MessageHeaders.type(r.headers()))).toList();
+    }
+
+    static OrchestrationMessage messageOf(ConsumerRecord<String, byte[]> record) throws IOException {
+        return Json.MAPPER.readValue(record.value(), OrchestrationMessage.class);
+    }
+
+    /** The end offsets of {@code orchestrations}: unchanged when a request wrote nothing. */
+    Map<TopicPartition, Long> inputEndOffsets() throws Exception {
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
+        for (int p = 0; p < 2; p++) {
+            request.put(new TopicPartition(topics.orchestrations(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> ends = new java.util.HashMap<>();
+        admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+
+    /** An instance the node knows, written straight to {@code status} (no start record behind it). */
+    void seed(String instanceId, String name, RuntimeStatus rs, JsonNode input, JsonNode output, Instant created)
+            throws Exception {
+        publishStatus(new InstanceStatus(instanceId, name, "exec-1", rs, input, output, null,
+                rs == RuntimeStatus.Failed ? FailureDetails.of("java.lang.IllegalStateException", "boom") : null,
+                created, created, null, 1, -1));
+    }
+
+    /** Publishes many seeded statuses at once (pipelined). */
+    void seedAll(List<InstanceStatus> statuses) throws Exception {
+        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+        for (InstanceStatus st : statuses) {
+            sent.add(producer.send(new ProducerRecord<>(topics.status(), st.instanceId(), Json.toBytes(st))));
+        }
+        for (var f : sent) {
+            f.get();
+        }
+    }
+
+    /** The node's answer to a start through the gateway: a status reflecting the instance's latest start. */
+    void advance(String instanceId, RuntimeStatus rs, JsonNode output) throws Exception {
+        List<ConsumerRecord<String, byte[]>> starts = awaitInputs(instanceId, "StartOrchestration", 1);
+        ConsumerRecord<String, byte[]> start = starts.getLast();
+        publishStatus(status(startOf(start), start.offset(), rs, output,
+                rs == RuntimeStatus.Failed ? FailureDetails.of("java.lang.IllegalStateException", "boom") : null));
+    }
+
+    /** The node's purge: tombstones on status (and history). */
+    void tombstone(String instanceId) throws Exception {
+        producer.send(new ProducerRecord<>(topics.status(), instanceId, null)).get();
     }
 
     static StartOrchestration startOf(ConsumerRecord<String, byte[]> record) throws IOException {

@@ -16,7 +16,12 @@ import io.durablekafka.common.messages.MessageHeaders;
 import io.durablekafka.common.messages.StartOrchestration;
 import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.status.RuntimeStatus;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -48,11 +53,12 @@ class StartOrchestrationTest {
                 fields.add(it.next());
             }
             assertEquals(List.of("id", "statusQueryGetUri", "sendEventPostUri", "terminatePostUri",
-                    "purgeHistoryDeleteUri", "rewindPostUri", "suspendPostUri", "resumePostUri"), fields);
+                    "purgeHistoryDeleteUri", "restartPostUri", "rewindPostUri", "suspendPostUri", "resumePostUri"), fields);
             assertEquals(base + "?" + query, body.get("statusQueryGetUri").asText());
             assertEquals(base + "/raiseEvent/{eventName}?" + query, body.get("sendEventPostUri").asText());
             assertEquals(base + "/terminate?reason={text}&" + query, body.get("terminatePostUri").asText());
             assertEquals(base + "?" + query, body.get("purgeHistoryDeleteUri").asText());
+            assertEquals(base + "/restart?" + query, body.get("restartPostUri").asText());
             assertEquals(base + "/rewind?reason={text}&" + query, body.get("rewindPostUri").asText());
             assertEquals(base + "/suspend?reason={text}&" + query, body.get("suspendPostUri").asText());
             assertEquals(base + "/resume?reason={text}&" + query, body.get("resumePostUri").asText());
@@ -76,7 +82,7 @@ class StartOrchestrationTest {
     @Test
     void startWithExplicitInstanceIdEmptyBodyAndConnection() throws Exception {
         try (HubFixture hub = new HubFixture("explicit")) {
-            Gateway gw = hub.gateway();
+            Gateway gw = hub.gateway(o -> o.withConnections(List.of("Storage", "MyConn")));
             HttpResponse<String> r = post(startUrl(gw, "Hello") + "/order%2042?connection=MyConn", null);
 
             assertEquals(202, r.statusCode(), r.body());
@@ -168,6 +174,61 @@ class StartOrchestrationTest {
                 assertEquals("third", json(third).get("input").asText());
             }
         }
+    }
+
+    @Test
+    void startWithTimeoutWaitsForTheOutcomeWithoutPolling() throws Exception {
+        try (HubFixture hub = new HubFixture("wait")) {
+            Gateway gw = hub.gateway();
+            // Completed in time: 200 with the output as the body.
+            CompletableFuture<HttpResponse<String>> completed = postAsync(startUrl(gw, "Hello") + "/w1?timeout=30&pollingInterval=1", "1");
+            hub.advance("w1", RuntimeStatus.Running, null);
+            hub.advance("w1", RuntimeStatus.Completed, Json.MAPPER.readTree("{\"greeting\": \"hi\"}"));
+            HttpResponse<String> r1 = completed.get();
+            assertEquals(200, r1.statusCode(), r1.body());
+            assertEquals(Json.MAPPER.readTree("{\"greeting\": \"hi\"}"), json(r1));
+
+            // Failed or Terminated in time: 200 with the status (as WaitForCompletionOrCreateCheckStatusResponseAsync).
+            CompletableFuture<HttpResponse<String>> failed = postAsync(startUrl(gw, "Hello") + "/w2?timeout=30", null);
+            hub.advance("w2", RuntimeStatus.Failed, null);
+            HttpResponse<String> r2 = failed.get();
+            assertEquals(200, r2.statusCode(), r2.body());
+            assertEquals("Failed", json(r2).get("runtimeStatus").asText());
+            assertEquals("w2", json(r2).get("instanceId").asText());
+            CompletableFuture<HttpResponse<String>> terminated = postAsync(startUrl(gw, "Hello") + "/w3?timeout=30", null);
+            hub.advance("w3", RuntimeStatus.Terminated, Json.toTree("stop"));
+            HttpResponse<String> r3 = terminated.get();
+            assertEquals(200, r3.statusCode(), r3.body());
+            assertEquals("Terminated", json(r3).get("runtimeStatus").asText());
+            assertEquals("stop", json(r3).get("output").asText());
+
+            // Not finished in time: the usual 202 with the management payload, after the timeout.
+            long t0 = System.nanoTime();
+            HttpResponse<String> r4 = post(startUrl(gw, "Hello") + "/w4?timeout=0.4", null);
+            long took = System.nanoTime() - t0;
+            assertEquals(202, r4.statusCode(), r4.body());
+            assertEquals("w4", json(r4).get("id").asText());
+            assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(390), "waited the timeout");
+            // A status that predates the start (an earlier execution) does not end the wait.
+            hub.seed("w5", "Hello", RuntimeStatus.Completed, null, Json.toTree("old"), java.time.Instant.now());
+            HubFixture.awaitGet(statusUrl(gw, "w5"), x -> x.statusCode() == 200);
+            HttpResponse<String> r5 = post(startUrl(gw, "Hello") + "/w5?timeout=0.3", null);
+            assertEquals(202, r5.statusCode(), r5.body());
+
+            Map<org.apache.kafka.common.TopicPartition, Long> before = hub.inputEndOffsets();
+            assertError(post(startUrl(gw, "Hello") + "/w6?timeout=soon", null), 400, "InvalidParameter");
+            assertError(post(startUrl(gw, "Hello") + "/w6?timeout=-1", null), 400, "InvalidParameter");
+            assertError(post(startUrl(gw, "Hello") + "/w6?timeout=5&pollingInterval=x", null), 400, "InvalidParameter");
+            assertEquals(before, hub.inputEndOffsets());
+            assertEquals(0, gw.views(hub.topics.taskHub()).notifier().waitingInstances(), "no waiter left behind");
+        }
+    }
+
+    private static CompletableFuture<HttpResponse<String>> postAsync(String url, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json");
+        b.POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HubFixture.HTTP.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static void assertError(HttpResponse<String> r, int status, String error) throws Exception {

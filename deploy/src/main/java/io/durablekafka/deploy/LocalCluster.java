@@ -42,9 +42,8 @@ public final class LocalCluster implements AutoCloseable {
         try {
             worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry);
             worker.start();
-            GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames());
-            gateway = new Gateway(new GatewayOptions(g.bootstrapServers(), g.topics(), port, g.publicBaseUrl(),
-                    g.knownOrchestrations(), dataDir == null ? null : dataDir.resolve("gateway"), g.kafkaOverrides()));
+            GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames()).withPort(port);
+            gateway = new Gateway(dataDir == null ? g : g.withDataDir(dataDir.resolve("gateway")));
             gateway.start();
             node.awaitRunning(Duration.ofSeconds(60));
             return new LocalCluster(node, worker, gateway);

@@ -4,27 +4,45 @@ import io.durablekafka.gateway.publish.PublishException;
 import io.durablekafka.gateway.views.ViewUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server (Javalin on Jetty, a virtual thread per request). Every error is a JSON body naming the
- * problem: API errors, unknown routes (404), unexpected exceptions (500) and Jetty's own error pages.
+ * The HTTP server (Javalin on Jetty, a virtual thread per request). Javalin hands every request to the
+ * {@link Router}; hub-scoped routes then pass the {@link Hubs} checks (task hub, key, connection) before
+ * their handler runs. Every error is a JSON body naming the problem: API errors, unknown routes (404), wrong
+ * methods (405), oversized bodies (413), unexpected exceptions (500) and Jetty's own error pages.
  */
 public final class HttpApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
+            HandlerType.PATCH, HandlerType.DELETE);
 
     private final Javalin app;
+    private final Router router;
+    private final Hubs hubs;
+    private final int maxBodyBytes;
+    private final String publicBaseUrl;
 
-    public HttpApi(InstanceApi instances) {
+    /**
+     * @param publicBaseUrl base of the management URLs, or null for the scheme and host each request was sent to
+     */
+    public HttpApi(Router router, Hubs hubs, int maxBodyBytes, String publicBaseUrl) {
+        this.router = router;
+        this.hubs = hubs;
+        this.maxBodyBytes = maxBodyBytes;
+        this.publicBaseUrl = publicBaseUrl;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
             config.http.defaultContentType = JsonResponses.CONTENT_TYPE;
+            config.http.maxRequestSize = maxBodyBytes;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.jetty.modifyServletContextHandler(handler -> {
                 handler.setErrorHandler(new JsonErrorHandler());
@@ -37,9 +55,9 @@ public final class HttpApi implements AutoCloseable {
                     UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
                     UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS)));
 
-            config.routes.post(InstanceApi.START_PATH, instances::start);
-            config.routes.post(InstanceApi.START_WITH_ID_PATH, instances::start);
-            config.routes.get(InstanceApi.STATUS_PATH, instances::status);
+            for (HandlerType method : METHODS) {
+                config.routes.addHttpHandler(method, "/*", this::dispatch);
+            }
 
             config.routes.exception(ApiException.class, (e, ctx) ->
                     JsonResponses.sendError(ctx, e.status(), e.error(), e.getMessage()));
@@ -50,7 +68,13 @@ public final class HttpApi implements AutoCloseable {
                         "The instance views cannot answer consistently right now: " + e.getMessage());
             });
             config.routes.exception(PublishException.class, (e, ctx) -> {
+                if (e.recordTooLarge()) {
+                    JsonResponses.sendError(ctx, 413, "PayloadTooLarge", "Kafka refused the command for its size: "
+                            + e.getMessage());
+                    return;
+                }
                 LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                ctx.header("Retry-After", InstanceApi.RETRY_AFTER_SECONDS);
                 JsonResponses.sendError(ctx, 503, "PublishFailed", e.getMessage());
             });
             config.routes.exception(HttpResponseException.class, (e, ctx) ->
@@ -63,6 +87,27 @@ public final class HttpApi implements AutoCloseable {
             });
             config.routes.error(404, HttpApi::notFound);
         });
+    }
+
+    private void dispatch(Context ctx) throws Exception {
+        String method = ctx.method().name();
+        String rawPath = ctx.req().getRequestURI();
+        switch (router.match(method, rawPath)) {
+            case Router.NotFound ignored -> JsonResponses.sendError(ctx, 404, "NotFound",
+                    "No endpoint " + method + " " + rawPath + ".");
+            case Router.MethodNotAllowed m -> {
+                ctx.header("Allow", String.join(", ", m.allowed()));
+                JsonResponses.sendError(ctx, 405, "MethodNotAllowed", "The endpoint " + rawPath + " does not support "
+                        + method + "; allowed: " + String.join(", ", m.allowed()) + ".");
+            }
+            case Router.Found found -> {
+                Call call = new Call(ctx, found.params(), maxBodyBytes, publicBaseUrl);
+                if (found.route().hubScoped()) {
+                    hubs.resolve(call);
+                }
+                found.route().handler().handle(call);
+            }
+        }
     }
 
     private static void notFound(Context ctx) {

@@ -2,133 +2,590 @@ package io.durablekafka.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.durablekafka.common.history.HistoryRecord;
+import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.common.messages.PurgeInstance;
+import io.durablekafka.common.messages.RaiseEvent;
+import io.durablekafka.common.messages.ResumeOrchestration;
+import io.durablekafka.common.messages.RewindOrchestration;
 import io.durablekafka.common.messages.StartOrchestration;
+import io.durablekafka.common.messages.SuspendOrchestration;
+import io.durablekafka.common.messages.TerminateOrchestration;
+import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.status.InstanceStatus;
 import io.durablekafka.common.status.RuntimeStatus;
-import io.durablekafka.common.topics.TopicNames;
-import io.durablekafka.gateway.publish.CommandPublisher;
 import io.durablekafka.gateway.publish.PublishException;
+import io.durablekafka.gateway.views.InstanceQuery;
 import io.durablekafka.gateway.views.InstanceView;
 import io.durablekafka.gateway.views.ReadViews;
-import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Handlers of the instance endpoints: start an orchestration, get an instance's status. */
+/**
+ * The instance operations of the Durable Functions HTTP API, for the webhook routes and the management
+ * routes alike. Every handler validates the whole request first and checks the instance's state in the
+ * views; only then does it write a command to Kafka, so a request answered with an error changes nothing.
+ */
 public final class InstanceApi {
 
-    public static final String START_PATH = ManagementUrls.WEBHOOK_PREFIX + "/orchestrators/{functionName}";
-    public static final String START_WITH_ID_PATH = START_PATH + "/{instanceId}";
-    public static final String STATUS_PATH = ManagementUrls.WEBHOOK_PREFIX + "/instances/{instanceId}";
     static final String RETRY_AFTER_SECONDS = "10";
+    public static final String CONTINUATION_HEADER = "x-ms-continuation-token";
+    public static final int DEFAULT_TOP = 100;
+    /** Larger {@code top} values are cut to this (the API allows fewer items than {@code top} per page). */
+    public static final int MAX_TOP = 1000;
+    /** A list page visits at most this many instances (matching or not) before it hands out a continuation. */
+    public static final int DEFAULT_SCAN_BUDGET = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(InstanceApi.class);
+    private static final String TOKEN_VERSION = "1|";
+    private static final Pattern SHORT_YEAR = Pattern.compile("^(\\d{1,3})-");
+    /** An offset whose '+' a query string turned into a space: {@code ...T10:00:00 01:00}. */
+    private static final Pattern SPACED_OFFSET = Pattern.compile("(T\\d\\d:\\d\\d(?::\\d\\d(?:\\.\\d+)?)?) (\\d\\d:?\\d\\d)$");
 
-    private final TopicNames topics;
     private final Set<String> knownOrchestrations;
-    private final ReadViews views;
-    private final CommandPublisher publisher;
-    private final Supplier<String> baseUrl;
     private final Duration barrierTimeout;
+    private final Duration maxWait;
+    private final Duration purgeWait;
+    private final int scanBudget;
 
     /**
      * @param knownOrchestrations names a start may use; empty accepts any
-     * @param baseUrl             the public base URL (known once the server is bound)
+     * @param barrierTimeout      longest a read waits for the views to be consistent with Kafka
+     * @param maxWait             longest a start with {@code timeout} waits for completion
+     * @param purgeWait           how long a purge waits to see the instances deleted before answering
+     * @param scanBudget          instances a list page visits at most
      */
-    public InstanceApi(TopicNames topics, Set<String> knownOrchestrations, ReadViews views, CommandPublisher publisher,
-                       Supplier<String> baseUrl, Duration barrierTimeout) {
-        this.topics = topics;
+    public InstanceApi(Set<String> knownOrchestrations, Duration barrierTimeout, Duration maxWait, Duration purgeWait,
+                       int scanBudget) {
         this.knownOrchestrations = Set.copyOf(knownOrchestrations);
-        this.views = views;
-        this.publisher = publisher;
-        this.baseUrl = baseUrl;
         this.barrierTimeout = barrierTimeout;
+        this.maxWait = maxWait;
+        this.purgeWait = purgeWait;
+        this.scanBudget = scanBudget;
     }
 
-    ManagementUrls urls(Context ctx) {
-        return new ManagementUrls(baseUrl.get(), topics.taskHub(), ctx.queryParam("connection"), ctx.queryParam("code"));
-    }
+    // ------------------------------------------------------------------------------------------- start
 
     /** {@code POST .../orchestrators/{functionName}[/{instanceId}]}: 202 with the management payload. */
-    public void start(Context ctx) throws InterruptedException, PublishException {
-        String name = ctx.pathParam("functionName");
+    public void start(Call call) throws Exception {
+        String name = call.path("functionName");
+        String requestedId = call.path("instanceId");
+        checkKnown(name);
+        String instanceId = requestedId == null ? InstanceIds.generate() : InstanceIds.validate(requestedId);
+        JsonNode input = JsonResponses.parseBody(call.body());
+        Duration wait = waitTimeout(call);
+        RecordMetadata ack = startInstance(call.hub(), instanceId, name, input);
+        answerStarted(call, instanceId, ack, wait);
+    }
+
+    /** {@code POST /runtime/orchestrations/start/{orchestratorName}} with body {@code {"input": ...}}. */
+    public void managementStart(Call call) throws Exception {
+        String name = call.path("orchestratorName");
+        checkKnown(name);
+        JsonNode body = JsonResponses.parseBody(call.body());
+        JsonNode input = null;
+        if (body != null && !body.isNull()) {
+            if (!body.isObject()) {
+                throw ApiException.badRequest("InvalidBody", "The request body must be a JSON object like "
+                        + "{\"input\": ...}, not " + body.getNodeType().name().toLowerCase() + ".");
+            }
+            input = body.get("input");
+        }
+        Duration wait = waitTimeout(call);
+        String instanceId = InstanceIds.generate();
+        RecordMetadata ack = startInstance(call.hub(), instanceId, name, input);
+        answerStarted(call, instanceId, ack, wait);
+    }
+
+    /**
+     * {@code POST .../instances/{instanceId}/restart[?restartWithNewInstanceId=true|false]}: starts the
+     * instance's orchestration again with its input, under a new ID (the default) or the same one (which must
+     * not be active: 409). An unknown instance is 400, as in the extension ({@code RestartAsync} throws an
+     * argument error).
+     */
+    public void restart(Call call) throws Exception {
+        String instanceId = InstanceIds.validate(call.path("instanceId"));
+        boolean newId = flag(call, "restartWithNewInstanceId", true);
+        Duration wait = waitTimeout(call);
+        ReadViews views = call.hub().views();
+        InstanceView view = views.findConsistent(instanceId, barrierTimeout).orElseThrow(() ->
+                ApiException.badRequest("InstanceNotFound", "InstanceId does not match a valid orchestration "
+                        + "instance: no instance with ID '" + instanceId + "' was found."));
+        InstanceStatus status = view.status();
+        checkKnown(status.name());
+        if (!newId && view.isActive()) {
+            throw alreadyExists(instanceId, view, "A non-terminal instance with this instance ID already exists");
+        }
+        String target = newId ? InstanceIds.generate() : instanceId;
+        RecordMetadata ack = startInstance(call.hub(), target, status.name(), status.input());
+        answerStarted(call, target, ack, wait);
+    }
+
+    private void checkKnown(String name) {
         if (!knownOrchestrations.isEmpty() && !knownOrchestrations.contains(name)) {
             throw ApiException.badRequest("UnknownOrchestrator", "The function '" + name
                     + "' doesn't exist, is disabled, or is not an orchestrator function. Known orchestrators: "
                     + knownOrchestrations.stream().sorted().toList());
         }
-        String instanceId = ctx.pathParamMap().containsKey("instanceId")
-                ? InstanceIds.validate(ctx.pathParam("instanceId"))
-                : InstanceIds.generate();
-        JsonNode input = JsonResponses.parseBody(ctx.bodyAsBytes());
-
-        Optional<InstanceView> existing = views.find(instanceId);
-        if (existing.isPresent() && existing.get().isActive()) {
-            throw new ApiException(409, "InstanceAlreadyExists", "An instance with ID '" + instanceId
-                    + "' already exists and is " + existing.get().runtimeStatus() + ".");
-        }
-
-        RecordMetadata ack = publisher.publish(new StartOrchestration(instanceId, name, input, null, null, Instant.now()));
-        // Read-your-writes on this gateway: the 202 goes out once the view holds the start, so that a GET (or
-        // a second start of the same ID) through this gateway sees it without waiting for a barrier. The start
-        // is accepted either way: a view lagging behind only delays the answer, up to the barrier timeout.
-        if (!views.awaitConsumed(new TopicPartition(ack.topic(), ack.partition()), ack.offset(), barrierTimeout)) {
-            LOG.warn("the views of hub {} did not see the start of '{}' ({}-{}@{}) within {}", topics.taskHub(),
-                    instanceId, ack.topic(), ack.partition(), ack.offset(), barrierTimeout);
-        }
-
-        ManagementUrls urls = urls(ctx);
-        ctx.header("Location", urls.statusQueryGetUri(instanceId));
-        ctx.header("Retry-After", RETRY_AFTER_SECONDS);
-        JsonResponses.send(ctx, 202, urls.payload(instanceId));
     }
 
-    /** {@code GET .../instances/{instanceId}}: 200 when finished, 202 while running, 404 when unknown. */
-    public void status(Context ctx) throws InterruptedException {
-        String instanceId = InstanceIds.validate(ctx.pathParam("instanceId"));
-        boolean showHistory = flag(ctx, "showHistory", false);
-        boolean showHistoryOutput = flag(ctx, "showHistoryOutput", false);
-        boolean showInput = flag(ctx, "showInput", true);
-        boolean errorOnFailure = flag(ctx, "returnInternalServerErrorOnFailure", false);
-
-        Optional<InstanceView> found = views.findConsistent(instanceId, barrierTimeout);
-        if (found.isEmpty()) {
-            throw new ApiException(404, "InstanceNotFound", "No instance with ID '" + instanceId + "' was found.");
+    /**
+     * Publishes the start unless the view holds an active instance of that ID (409). Starts of the same ID
+     * through this gateway are serialized: the second one sees the first as Pending. Returns once the view
+     * holds the start (read-your-writes on this gateway).
+     */
+    private RecordMetadata startInstance(HubServices hub, String instanceId, String name, JsonNode input)
+            throws InterruptedException, PublishException {
+        ReadViews views = hub.views();
+        ReentrantLock lock = hub.lockStart(instanceId);
+        try {
+            Optional<InstanceView> existing = views.find(instanceId);
+            if (existing.isPresent() && existing.get().isActive()) {
+                throw alreadyExists(instanceId, existing.get(), "An instance with ID '" + instanceId + "' already exists");
+            }
+            RecordMetadata ack = hub.publisher().publish(
+                    new StartOrchestration(instanceId, name, input, null, null, Instant.now()));
+            if (!views.awaitConsumed(new TopicPartition(ack.topic(), ack.partition()), ack.offset(), barrierTimeout)) {
+                LOG.warn("the views of hub {} did not see the start of '{}' ({}-{}@{}) within {}", hub.name(),
+                        instanceId, ack.topic(), ack.partition(), ack.offset(), barrierTimeout);
+            }
+            return ack;
+        } finally {
+            hub.unlockStart(instanceId, lock);
         }
-        InstanceView view = found.get();
-        InstanceStatus status = view.status();
+    }
 
+    private static ApiException alreadyExists(String instanceId, InstanceView view, String what) {
+        return new ApiException(409, "InstanceAlreadyExists", what + " and is " + view.runtimeStatus()
+                + " (instance '" + instanceId + "').");
+    }
+
+    /**
+     * The answer to a start: with a wait (query {@code timeout}), as the extension's
+     * {@code WaitForCompletionOrCreateCheckStatusResponseAsync}: 200 with the output once Completed, the
+     * status response (200) once Failed, Terminated or Canceled, else (time out) the 202 below. Without a
+     * wait: 202 with the management payload, {@code Location} and {@code Retry-After}.
+     */
+    private void answerStarted(Call call, String instanceId, RecordMetadata ack, Duration wait)
+            throws InterruptedException {
+        if (wait != null) {
+            Predicate<Optional<InstanceView>> finished = v -> v.isPresent() && !v.get().isPendingStart()
+                    && v.get().status().inputOffset() >= ack.offset() && !v.get().isActive();
+            Optional<InstanceView> view = call.hub().views().awaitInstance(instanceId, finished, wait);
+            if (finished.test(view)) {
+                InstanceStatus status = view.get().status();
+                if (status.runtimeStatus() == RuntimeStatus.Completed) {
+                    JsonResponses.send(call.ctx(), 200, StatusRenderer.orNull(status.output()));
+                } else {
+                    sendStatus(call, instanceId, view.get(), false);
+                }
+                return;
+            }
+        }
+        ManagementUrls urls = call.urls();
+        call.ctx().header("Location", urls.statusQueryGetUri(instanceId));
+        call.ctx().header("Retry-After", RETRY_AFTER_SECONDS);
+        JsonResponses.send(call.ctx(), 202, urls.payload(instanceId));
+    }
+
+    /** The wait of a start ({@code timeout} in seconds, cut to the maximum), or null without one. */
+    private Duration waitTimeout(Call call) {
+        Double timeout = seconds(call, "timeout");
+        seconds(call, "pollingInterval"); // validated only: the views notify, nothing polls
+        if (timeout == null) {
+            return null;
+        }
+        Duration d = Duration.ofMillis((long) Math.min(timeout * 1000, Long.MAX_VALUE / 2));
+        return d.compareTo(maxWait) > 0 ? maxWait : d;
+    }
+
+    private static Double seconds(Call call, String name) {
+        String v = Hubs.blankToNull(call.query(name));
+        if (v == null) {
+            return null;
+        }
+        try {
+            double d = Double.parseDouble(v);
+            if (d < 0 || Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("InvalidParameter", "'" + name + "' must be a non-negative number of "
+                    + "seconds, not '" + v + "'.");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ status
+
+    /** {@code GET .../instances/{instanceId}}: 200 when finished, 202 while running, 404 when unknown. */
+    public void status(Call call) throws InterruptedException {
+        String instanceId = InstanceIds.validate(call.path("instanceId"));
+        boolean errorOnFailure = flag(call, "returnInternalServerErrorOnFailure", false);
+        InstanceView view = requireInstance(call, instanceId);
+        sendStatus(call, instanceId, view, errorOnFailure);
+    }
+
+    private void sendStatus(Call call, String instanceId, InstanceView view, boolean errorOnFailure) {
+        boolean showHistory = flag(call, "showHistory", false);
+        boolean showHistoryOutput = flag(call, "showHistoryOutput", false);
+        boolean showInput = flag(call, "showInput", true);
+        InstanceStatus status = view.status();
         ArrayNode history = null;
         if (showHistory) {
             List<HistoryRecord> records = view.isPendingStart() ? List.of()
-                    : views.history(instanceId, status.executionId());
+                    : call.hub().views().history(instanceId, status.executionId());
             history = HistoryRenderer.render(records, showInput, showHistoryOutput);
         }
         RuntimeStatus rs = status.runtimeStatus();
         int code;
         if (rs == null || RuntimeStatus.WAITING_FOR_COMPLETION.contains(rs)) {
             code = 202;
-            ctx.header("Location", urls(ctx).statusQueryGetUri(instanceId));
-            ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+            call.ctx().header("Location", call.urls().statusQueryGetUri(instanceId));
+            call.ctx().header("Retry-After", RETRY_AFTER_SECONDS);
         } else if (rs == RuntimeStatus.Failed && errorOnFailure) {
             code = 500;
         } else {
             code = 200;
         }
-        JsonResponses.send(ctx, code, StatusRenderer.render(status, showInput, history));
+        JsonResponses.send(call.ctx(), code, StatusRenderer.render(status, showInput, history));
+    }
+
+    // -------------------------------------------------------------------------------------------- list
+
+    /**
+     * {@code GET .../instances}: the instances matching the filters, one page in instance ID order; the
+     * {@code x-ms-continuation-token} response header (only when there may be more) goes into the request
+     * header of the next page.
+     */
+    public void list(Call call) throws InterruptedException {
+        InstanceQuery query = new InstanceQuery(call.query("instanceIdPrefix"), time(call, "createdTimeFrom"),
+                time(call, "createdTimeTo"), statuses(call), false);
+        int top = top(call);
+        boolean showInput = flag(call, "showInput", true);
+        String after = decodeToken(call.header(CONTINUATION_HEADER));
+        ReadViews views = call.hub().views();
+        views.awaitAllCaughtUp(barrierTimeout);
+        InstanceQuery.Page page = query.page(views.store(), after, top, scanBudget);
+        ArrayNode body = Json.MAPPER.createArrayNode();
+        for (InstanceView v : page.items()) {
+            body.add(StatusRenderer.render(v.status(), showInput, null));
+        }
+        if (page.hasMore()) {
+            call.ctx().header(CONTINUATION_HEADER, encodeToken(page.resume()));
+        }
+        JsonResponses.send(call.ctx(), 200, body);
+    }
+
+    static String encodeToken(String instanceId) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((TOKEN_VERSION + instanceId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The instance ID a continuation token resumes after, or null for the first page. */
+    static String decodeToken(String token) {
+        String t = Hubs.blankToNull(token);
+        if (t == null || t.equals("null")) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(t), StandardCharsets.UTF_8);
+            if (decoded.startsWith(TOKEN_VERSION)) {
+                return decoded.substring(TOKEN_VERSION.length());
+            }
+        } catch (IllegalArgumentException e) {
+            // not base64: answered below
+        }
+        throw ApiException.badRequest("InvalidContinuationToken", "The x-ms-continuation-token header holds a "
+                + "token this gateway did not issue.");
+    }
+
+    private static int top(Call call) {
+        String v = Hubs.blankToNull(call.query("top"));
+        if (v == null) {
+            return DEFAULT_TOP;
+        }
+        try {
+            int top = Integer.parseInt(v);
+            if (top < 1) {
+                throw new NumberFormatException();
+            }
+            return Math.min(top, MAX_TOP);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("InvalidParameter", "'top' must be a positive whole number, not '" + v + "'.");
+        }
+    }
+
+    /** {@code runtimeStatus}: comma-separated (and/or repeated) names, case-insensitive; null when absent. */
+    private static Set<RuntimeStatus> statuses(Call call) {
+        Set<RuntimeStatus> result = EnumSet.noneOf(RuntimeStatus.class);
+        for (String value : call.queryAll("runtimeStatus")) {
+            for (String name : value.split(",")) {
+                if (name.isBlank()) {
+                    continue;
+                }
+                try {
+                    result.add(RuntimeStatus.parse(name));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest("InvalidParameter", "'runtimeStatus' holds '" + name.strip()
+                            + "', which is not one of " + List.of(RuntimeStatus.values()) + ".");
+                }
+            }
+        }
+        return result.isEmpty() ? null : result;
+    }
+
+    /**
+     * An ISO-8601 time parameter: with {@code Z} or an offset, or without (UTC), or a date alone; years with
+     * fewer than four digits are padded (Python's {@code strftime} writes {@code 1-01-01}). Null when absent.
+     */
+    static Instant time(Call call, String name) {
+        String v = Hubs.blankToNull(call.query(name));
+        return v == null ? null : parseTime(name, v);
+    }
+
+    static Instant parseTime(String name, String value) {
+        String v = value.strip();
+        var year = SHORT_YEAR.matcher(v);
+        if (year.find()) {
+            v = "0".repeat(4 - year.group(1).length()) + v;
+        }
+        v = SPACED_OFFSET.matcher(v).replaceFirst("$1+$2");
+        if (v.length() > 10 && v.charAt(10) == ' ') {
+            v = v.substring(0, 10) + "T" + v.substring(11);
+        }
+        try {
+            return OffsetDateTime.parse(v, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            // try the forms without an offset
+        }
+        try {
+            return LocalDateTime.parse(v, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            // try a date alone
+        }
+        try {
+            return LocalDate.parse(v, DateTimeFormatter.ISO_LOCAL_DATE).atStartOfDay().toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("InvalidParameter", "'" + name + "' must be an ISO-8601 time such as "
+                    + "2024-01-15T10:00:00Z, not '" + value + "'.");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- purge
+
+    /**
+     * {@code DELETE .../instances/{instanceId}}: 200 {@code {"instancesDeleted":1}}, 404 when unknown, 412
+     * while the instance is not in a terminal state (as the extension answers).
+     */
+    public void purge(Call call) throws Exception {
+        String instanceId = InstanceIds.validate(call.path("instanceId"));
+        InstanceView view = requireInstance(call, instanceId);
+        if (view.isActive()) {
+            throw new ApiException(412, "InstanceNotEnded", "Only orchestrations in a terminal state can be purged, "
+                    + "but the orchestration with instance ID " + instanceId + " has status " + view.runtimeStatus() + ".");
+        }
+        RecordMetadata ack = call.hub().publisher().publish(new PurgeInstance(instanceId));
+        awaitPurged(call.hub().views(), instanceId, ack.offset(), System.nanoTime() + purgeWait.toNanos());
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("instancesDeleted", 1);
+        JsonResponses.send(call.ctx(), 200, body);
+    }
+
+    /**
+     * {@code DELETE .../instances?createdTimeFrom=...[&createdTimeTo=...][&runtimeStatus=...]}: purges every
+     * instance in a terminal state that matches; {@code createdTimeFrom} is required (400), {@code createdTimeTo}
+     * defaults to now. 404 when nothing matched.
+     */
+    public void purgeMany(Call call) throws Exception {
+        Instant from = time(call, "createdTimeFrom");
+        if (from == null) {
+            throw ApiException.badRequest("MissingParameter", "Please provide value for 'createdTimeFrom' parameter.");
+        }
+        Instant to = time(call, "createdTimeTo");
+        InstanceQuery query = new InstanceQuery("", from, to == null ? Instant.now() : to, statuses(call), true);
+        ReadViews views = call.hub().views();
+        views.awaitAllCaughtUp(barrierTimeout);
+        List<String> ids = new ArrayList<>();
+        views.store().forEachInstance("", v -> {
+            if (query.test(v)) {
+                ids.add(v.instanceId());
+            }
+            return true;
+        });
+        if (ids.isEmpty()) {
+            throw new ApiException(404, "NoInstancesMatched", "No instances in a terminal state matched the filter.");
+        }
+        List<OrchestrationMessage> purges = new ArrayList<>(ids.size());
+        ids.forEach(id -> purges.add(new PurgeInstance(id)));
+        List<RecordMetadata> acks = call.hub().publisher().publishAll(purges);
+        long deadline = System.nanoTime() + purgeWait.toNanos();
+        for (int i = 0; i < ids.size(); i++) {
+            if (!awaitPurged(views, ids.get(i), acks.get(i).offset(), deadline)) {
+                break;
+            }
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("instancesDeleted", ids.size());
+        JsonResponses.send(call.ctx(), 200, body);
+    }
+
+    /** Waits (until the deadline) for the view to drop the instance, or to show inputs after the purge. */
+    private static boolean awaitPurged(ReadViews views, String instanceId, long purgeOffset, long deadline)
+            throws InterruptedException {
+        Predicate<Optional<InstanceView>> gone = v -> v.isEmpty() || v.get().status().inputOffset() > purgeOffset;
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        boolean done = gone.test(views.awaitInstance(instanceId, gone, left));
+        if (!done) {
+            LOG.info("purge of '{}' accepted, but not yet applied by the nodes within the purge wait", instanceId);
+        }
+        return done;
+    }
+
+    // --------------------------------------------------------------------------------- instance commands
+
+    /**
+     * {@code POST .../instances/{instanceId}/raiseEvent/{eventName}}: 202; 404 unknown; 410 when the instance
+     * ended; 400 when a body is not {@code application/json} or not JSON. An empty body raises the event with
+     * {@code null} data.
+     */
+    public void raiseEvent(Call call) throws Exception {
+        String instanceId = InstanceIds.validate(call.path("instanceId"));
+        String eventName = call.path("eventName");
+        byte[] body = call.body();
+        InstanceView view = requireInstance(call, instanceId);
+        requireNotEnded(view, "cannot process raised events");
+        JsonNode data = null;
+        if (!new String(body, StandardCharsets.UTF_8).isBlank()) {
+            String mediaType = call.mediaType();
+            if (!"application/json".equals(mediaType)) {
+                throw ApiException.badRequest("UnsupportedContentType", "Only application/json request content is "
+                        + "supported" + (mediaType == null ? " (no Content-Type was sent)." : ", not " + mediaType + "."));
+            }
+            data = JsonResponses.parseBody(body);
+        }
+        call.hub().publisher().publish(new RaiseEvent(instanceId, eventName, data));
+        accepted(call);
+    }
+
+    /** {@code POST .../instances/{instanceId}/terminate?reason=}: 202; 404; 410 when the instance ended. */
+    public void terminate(Call call) throws Exception {
+        String instanceId = InstanceIds.validate(call.path("instanceId"));
+        String reason = call.query("reason");
+        InstanceView view = requireInstance(call, instanceId);
+        requireNotEnded(view, "cannot be terminated");
+        call.hub().publisher().publish(new TerminateOrchestration(instanceId, reason));
+        accepted(call);
+    }
+
+    /**
+     * {@code POST /runtime/orchestrations/{instanceId}/terminate}: the reason from the query, or from the body
+     * ({@code {"reason": "..."}} or a JSON string).
+     */
+    public void managementTerminate(Call call) throws Exception {
+        String instanceId = InstanceIds.validate(call.path("instanceId"));
+        String reason = call.query("reason");
+        JsonNode body = JsonResponses.parseBody(call.body());
+        if (body != null && !body.isNull()) {
+            JsonNode given = body.isObject() ? body.path("reason") : body;
+            if (!given.isTextual() && !given.isNull() && !given.isMissingNode()) {
+                throw ApiException.badRequest("InvalidBody", "The body must be {\"reason\": \"...\"} or a JSON string.");
+            }
+            if (reason == null && given.isTextual()) {
+                reason = given.asText();
+            }
+        }
+        InstanceView view = requireInstance(call, instanceId);
+        requireNotEnded(view, "cannot be terminated");
+        call.hub().publisher().publish(new TerminateOrchestration(instanceId, reason));
+        accepted(call);
+    }
+
+    /** {@code POST .../instances/{instanceId}/suspend?reason=}: 202; 404; 410 when the instance ended. */
+    public void suspend(Call call) throws Exception {
+        String instanceId = InstanceIds.validate(call.path("instanceId"));
+        String reason = call.query("reason");
+        InstanceView view = requireInstance(call, instanceId);
+        requireNotEnded(view, "cannot be suspended");
+        call.hub().publisher().publish(new SuspendOrchestration(instanceId, reason));
+        accepted(call);
+    }
+
+    /**
+     * {@code POST .../instances/{instanceId}/resume?reason=}: 202; 404; 410 when the instance ended. A
+     * running instance that is not suspended is accepted too (the node ignores the resume), as in Azure.
+     */
+    public void resume(Call call) throws Exception {
+        String instanceId = InstanceIds.validate(call.path("instanceId"));
+        String reason = call.query("reason");
+        InstanceView view = requireInstance(call, instanceId);
+        requireNotEnded(view, "cannot be resumed");
+        call.hub().publisher().publish(new ResumeOrchestration(instanceId, reason));
+        accepted(call);
+    }
+
+    /**
+     * {@code POST .../instances/{instanceId}/rewind?reason=}: 202 for a Failed instance; 404; 410 when it
+     * Completed, was Terminated or Canceled; 412 while it is still active (only Failed instances rewind).
+     */
+    public void rewind(Call call) throws Exception {
+        String instanceId = InstanceIds.validate(call.path("instanceId"));
+        String reason = call.query("reason");
+        InstanceView view = requireInstance(call, instanceId);
+        RuntimeStatus rs = view.runtimeStatus();
+        if (rs == RuntimeStatus.Completed || rs == RuntimeStatus.Terminated || rs == RuntimeStatus.Canceled) {
+            throw new ApiException(410, "InstanceEnded", "The instance '" + instanceId + "' is " + rs
+                    + ": only Failed instances can be rewound.");
+        }
+        if (rs != RuntimeStatus.Failed) {
+            throw new ApiException(412, "InstanceNotFailed", "This orchestration has status " + rs
+                    + ", but only orchestrations in the \"Failed\" state can be rewound.");
+        }
+        call.hub().publisher().publish(new RewindOrchestration(instanceId, reason));
+        accepted(call);
+    }
+
+    // --------------------------------------------------------------------------------------------- helpers
+
+    private InstanceView requireInstance(Call call, String instanceId) throws InterruptedException {
+        return call.hub().views().findConsistent(instanceId, barrierTimeout).orElseThrow(() ->
+                new ApiException(404, "InstanceNotFound", "No instance with ID '" + instanceId + "' was found."));
+    }
+
+    private static void requireNotEnded(InstanceView view, String what) {
+        if (!view.isActive()) {
+            throw new ApiException(410, "InstanceEnded", "The instance '" + view.instanceId() + "' is "
+                    + view.runtimeStatus() + " and " + what + ".");
+        }
+    }
+
+    private static void accepted(Call call) {
+        call.ctx().status(202);
     }
 
     /** A boolean query parameter; anything but true/false (any case) means the default, as in Azure. */
-    static boolean flag(Context ctx, String name, boolean defaultValue) {
-        String v = ctx.queryParam(name);
+    static boolean flag(Call call, String name, boolean defaultValue) {
+        String v = call.query(name);
         if (v == null) {
             return defaultValue;
         }

@@ -70,6 +70,10 @@ public final class ManagementUrls {
         return instanceUrl(instanceId) + "?" + query();
     }
 
+    public String restartPostUri(String instanceId) {
+        return instanceUrl(instanceId) + "/restart?" + query();
+    }
+
     public String rewindPostUri(String instanceId) {
         return instanceUrl(instanceId) + "/rewind?reason={text}&" + query();
     }
@@ -82,7 +86,12 @@ public final class ManagementUrls {
         return instanceUrl(instanceId) + "/resume?reason={text}&" + query();
     }
 
-    /** The HTTP management payload (the body of a start's 202). */
+    /**
+     * The HTTP management payload (the body of a start's 202): the fields of the extension's check-status
+     * response ({@code id}, {@code statusQueryGetUri}, {@code sendEventPostUri}, {@code terminatePostUri},
+     * {@code purgeHistoryDeleteUri}, {@code restartPostUri}, {@code suspendPostUri}, {@code resumePostUri})
+     * plus the documented {@code rewindPostUri}.
+     */
     public ObjectNode payload(String instanceId) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("id", instanceId);
@@ -90,6 +99,7 @@ public final class ManagementUrls {
         body.put("sendEventPostUri", sendEventPostUri(instanceId));
         body.put("terminatePostUri", terminatePostUri(instanceId));
         body.put("purgeHistoryDeleteUri", purgeHistoryDeleteUri(instanceId));
+        body.put("restartPostUri", restartPostUri(instanceId));
         body.put("rewindPostUri", rewindPostUri(instanceId));
         body.put("suspendPostUri", suspendPostUri(instanceId));
         body.put("resumePostUri", resumePostUri(instanceId));

@@ -5,7 +5,10 @@ import io.durablekafka.common.messages.MessageHeaders;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.serde.Json;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -53,6 +56,49 @@ public final class CommandPublisher implements AutoCloseable {
 
     /** Sends the message and returns the acknowledged record's partition and offset. */
     public RecordMetadata publish(OrchestrationMessage message) throws PublishException, InterruptedException {
+        try {
+            return producer.send(record(message)).get(DELIVERY_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw failed(message, e);
+        } catch (KafkaException e) {
+            throw new PublishException("cannot send the " + MessageHeaders.typeOf(message) + " for instance '"
+                    + message.instanceId() + "': " + e.getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new PublishException("Kafka did not acknowledge the " + MessageHeaders.typeOf(message)
+                    + " for instance '" + message.instanceId() + "' in time", e);
+        }
+    }
+
+    /**
+     * Sends all messages at once (pipelined) and waits for every acknowledgement, returned in order. Each
+     * record is ordered after the earlier ones of the same instance; when one fails the others may still
+     * have been written.
+     */
+    public List<RecordMetadata> publishAll(List<? extends OrchestrationMessage> messages)
+            throws PublishException, InterruptedException {
+        List<Future<RecordMetadata>> sent = new ArrayList<>(messages.size());
+        try {
+            for (OrchestrationMessage m : messages) {
+                sent.add(producer.send(record(m)));
+            }
+        } catch (KafkaException e) {
+            throw new PublishException("cannot send the commands: " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(5);
+        List<RecordMetadata> acks = new ArrayList<>(messages.size());
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                acks.add(sent.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (ExecutionException e) {
+                throw failed(messages.get(i), e);
+            } catch (TimeoutException e) {
+                throw new PublishException("Kafka did not acknowledge the commands in time", e);
+            }
+        }
+        return acks;
+    }
+
+    private ProducerRecord<String, byte[]> record(OrchestrationMessage message) {
         byte[] value;
         try {
             value = Json.MAPPER.writerFor(OrchestrationMessage.class).writeValueAsBytes(message);
@@ -62,18 +108,12 @@ public final class CommandPublisher implements AutoCloseable {
         }
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, message.instanceId(), value);
         MessageHeaders.setType(record.headers(), MessageHeaders.typeOf(message));
-        try {
-            return producer.send(record).get(DELIVERY_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new PublishException("Kafka did not accept the " + MessageHeaders.typeOf(message) + " for instance '"
-                    + message.instanceId() + "': " + e.getCause().getMessage(), e.getCause());
-        } catch (KafkaException e) {
-            throw new PublishException("cannot send the " + MessageHeaders.typeOf(message) + " for instance '"
-                    + message.instanceId() + "': " + e.getMessage(), e);
-        } catch (TimeoutException e) {
-            throw new PublishException("Kafka did not acknowledge the " + MessageHeaders.typeOf(message)
-                    + " for instance '" + message.instanceId() + "' in time", e);
-        }
+        return record;
+    }
+
+    private static PublishException failed(OrchestrationMessage message, ExecutionException e) {
+        return new PublishException("Kafka did not accept the " + MessageHeaders.typeOf(message) + " for instance '"
+                + message.instanceId() + "': " + e.getCause().getMessage(), e.getCause());
     }
 
     @Override

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,6 +58,7 @@ public final class ReadViews implements AutoCloseable {
     private final Path storeDir;
     private final Duration reapInterval;
     private final ViewPositions positions = new ViewPositions();
+    private final InstanceNotifier notifier = new InstanceNotifier();
     private final Map<String, Integer> partitionCounts = new HashMap<>();
     private ViewStore store;
     private ViewTailer tailer;
@@ -97,7 +100,8 @@ public final class ReadViews implements AutoCloseable {
 
         Map<TopicPartition, Long> orchestrationsStart = nodeCommittedOffsets(remaining(deadline));
         store = ViewStore.open(storeDir);
-        tailer = new ViewTailer(consumerConfig, topics, partitionCounts, orchestrationsStart, store, positions);
+        tailer = new ViewTailer(consumerConfig, topics, partitionCounts, orchestrationsStart, store, positions,
+                notifier);
         tailer.start();
 
         Map<TopicPartition, Long> ends = endOffsets(allPartitions(), remaining(deadline));
@@ -158,6 +162,59 @@ public final class ReadViews implements AutoCloseable {
         }
         awaitCaughtUp(instancePartitions(instanceId), timeout);
         return store.find(instanceId);
+    }
+
+    public InstanceNotifier notifier() {
+        return notifier;
+    }
+
+    /**
+     * Waits, without polling, until the instance as the view shows it satisfies {@code condition} (checked
+     * now and after every change the tailer applies to it), or the timeout passes.
+     *
+     * @return what the view shows at the end: satisfying the condition unless the time ran out (or the views
+     *         stopped)
+     */
+    public Optional<InstanceView> awaitInstance(String instanceId, Predicate<Optional<InstanceView>> condition,
+                                                Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            CompletableFuture<Void> changed = notifier.register(instanceId);
+            Optional<InstanceView> view = store.find(instanceId);
+            long left = deadline - System.nanoTime();
+            if (condition.test(view) || left <= 0 || changed.isCompletedExceptionally()) {
+                notifier.unregister(instanceId, changed);
+                return view;
+            }
+            try {
+                changed.get(left, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                notifier.unregister(instanceId, changed);
+                return store.find(instanceId);
+            } catch (ExecutionException e) {
+                return store.find(instanceId);
+            } catch (InterruptedException e) {
+                notifier.unregister(instanceId, changed);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The read barrier of list queries: waits until the views have consumed every partition of
+     * {@code orchestrations} and {@code status} up to its end as of now, so every start acknowledged before
+     * (to any gateway or producer) is listed.
+     *
+     * @throws ViewUnavailableException when that does not happen within {@code timeout}
+     */
+    public void awaitAllCaughtUp(Duration timeout) throws InterruptedException {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topics.orchestrations(), topics.status())) {
+            for (int p = 0; p < partitionCount(topic); p++) {
+                partitions.add(new TopicPartition(topic, p));
+            }
+        }
+        awaitCaughtUp(partitions, timeout);
     }
 
     /**

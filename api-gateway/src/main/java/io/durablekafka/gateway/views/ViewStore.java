@@ -163,14 +163,29 @@ public final class ViewStore implements AutoCloseable {
      * merged as {@link #find} does, from one consistent snapshot; stops when {@code visitor} returns false.
      */
     public void forEachInstance(String idPrefix, Predicate<InstanceView> visitor) {
+        forEachInstance(idPrefix, null, visitor);
+    }
+
+    /**
+     * Like {@link #forEachInstance(String, Predicate)}, but starts strictly after the instance ID
+     * {@code afterId} (null: from the start of the prefix): a seek, not a scan, so a page of a list query
+     * costs the instances it visits, whatever the number stored before it.
+     */
+    public void forEachInstance(String idPrefix, String afterId, Predicate<InstanceView> visitor) {
         byte[] prefix = idKey(idPrefix == null ? "" : idPrefix);
+        byte[] after = afterId == null ? null : idKey(afterId);
+        byte[] start = after != null && Arrays.compareUnsigned(after, prefix) > 0 ? after : prefix;
         read(() -> {
             Snapshot snapshot = db.getSnapshot();
             try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
                  RocksIterator statuses = db.newIterator(statusCf, ro);
                  RocksIterator pendings = db.newIterator(pendingCf, ro)) {
-                statuses.seek(prefix);
-                pendings.seek(prefix);
+                statuses.seek(start);
+                pendings.seek(start);
+                if (after != null) {
+                    skipKey(statuses, after);
+                    skipKey(pendings, after);
+                }
                 while (true) {
                     byte[] sk = validWithPrefix(statuses, prefix);
                     byte[] pk = validWithPrefix(pendings, prefix);
@@ -225,6 +240,12 @@ public final class ViewStore implements AutoCloseable {
                 return it.isValid();
             }
         });
+    }
+
+    private static void skipKey(RocksIterator it, byte[] key) {
+        if (it.isValid() && Arrays.equals(it.key(), key)) {
+            it.next();
+        }
     }
 
     private static byte[] validWithPrefix(RocksIterator it, byte[] prefix) {

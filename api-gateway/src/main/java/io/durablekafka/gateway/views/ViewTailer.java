@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,6 +46,9 @@ final class ViewTailer implements AutoCloseable {
     private final TopicNames topics;
     private final ViewStore store;
     private final ViewPositions positions;
+    private final InstanceNotifier notifier;
+    /** Instance IDs touched by the batch being built, to wake their waiters once it is committed. */
+    private final Set<String> touched = new HashSet<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> assignment;
     private final Map<TopicPartition, Long> orchestrationsStart;
@@ -53,10 +58,12 @@ final class ViewTailer implements AutoCloseable {
     private volatile boolean started;
 
     ViewTailer(Properties consumerConfig, TopicNames topics, Map<String, Integer> partitionCounts,
-               Map<TopicPartition, Long> orchestrationsStart, ViewStore store, ViewPositions positions) {
+               Map<TopicPartition, Long> orchestrationsStart, ViewStore store, ViewPositions positions,
+               InstanceNotifier notifier) {
         this.topics = topics;
         this.store = store;
         this.positions = positions;
+        this.notifier = notifier;
         this.orchestrationsStart = Map.copyOf(orchestrationsStart);
         Properties props = new Properties();
         props.putAll(consumerConfig);
@@ -123,6 +130,7 @@ final class ViewTailer implements AutoCloseable {
             if (running) {
                 LOG.error("the views of hub {} stopped: {}", topics.taskHub(), t.toString(), t);
                 positions.fail(t);
+                notifier.fail(t);
             }
         } finally {
             try {
@@ -150,6 +158,14 @@ final class ViewTailer implements AutoCloseable {
             }
             batch.commit();
         }
+        notifyTouched();
+    }
+
+    private void notifyTouched() {
+        if (!touched.isEmpty()) {
+            notifier.changed(touched);
+            touched.clear();
+        }
     }
 
     private void applyStatus(ViewStore.Batch batch, ConsumerRecord<byte[], byte[]> r) throws RocksDBException {
@@ -157,6 +173,7 @@ final class ViewTailer implements AutoCloseable {
             return;
         }
         String id = new String(r.key(), StandardCharsets.UTF_8);
+        touched.add(id);
         if (r.value() == null) {
             batch.deleteStatus(id);
             return;
@@ -216,6 +233,7 @@ final class ViewTailer implements AutoCloseable {
             return;
         }
         batch.indexStart(id, r.partition(), r.offset(), r.value());
+        touched.add(id);
     }
 
     private void applyDrops() throws RocksDBException {
@@ -226,9 +244,11 @@ final class ViewTailer implements AutoCloseable {
             PendingStart p;
             while ((p = drops.poll()) != null) {
                 batch.dropPending(p.instanceId(), p.offset());
+                touched.add(p.instanceId());
             }
             batch.commit();
         }
+        notifyTouched();
     }
 
     private void publishPositions() {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -69,14 +70,16 @@ class ApiUnitTest {
 
     @Test
     void unexpectedErrorsAre500WithAJsonBody() throws Exception {
-        // No views behind the handlers: every instance request fails with a NullPointerException.
-        InstanceApi broken = new InstanceApi(new TopicNames("unit-hub"), Set.of(), null, null, () -> "http://x",
-                Duration.ofSeconds(1));
-        try (HttpApi http = new HttpApi(broken)) {
+        Router router = new Router().add("POST", "/runtime/webhooks/durabletask/boom", "boom", false, call -> {
+            throw new NullPointerException("no views here");
+        });
+        Hubs hubs = new Hubs(List.of(new HubServices(new TopicNames("unit-hub"), null, null)), List.of("Storage"),
+                null, Map.of());
+        try (HttpApi http = new HttpApi(router, hubs, 1000, null)) {
             int port = http.start(0);
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + "/runtime/webhooks/durabletask/orchestrators/X"))
+                    URI.create("http://localhost:" + port + "/runtime/webhooks/durabletask/boom"))
                     .POST(HttpRequest.BodyPublishers.ofString("1")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(500, r.statusCode(), r.body());
             assertTrue(r.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
@@ -85,10 +88,18 @@ class ApiUnitTest {
             assertTrue(body.get("message").asText().contains("NullPointerException"), r.body());
 
             HttpResponse<String> other = client.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + "/runtime/webhooks/durabletask/instances/x"))
+                    URI.create("http://localhost:" + port + "/runtime/webhooks/durabletask/boom"))
                     .DELETE().build(), HttpResponse.BodyHandlers.ofString());
-            assertTrue(other.statusCode() == 404 || other.statusCode() == 405, other.body());
+            assertEquals(405, other.statusCode(), other.body());
+            assertEquals("POST", other.headers().firstValue("Allow").orElseThrow());
             assertTrue(other.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+            assertEquals("MethodNotAllowed", Json.MAPPER.readTree(other.body()).get("error").asText());
+
+            HttpResponse<String> missing = client.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port + "/nothing/here")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, missing.statusCode(), missing.body());
+            assertEquals("NotFound", Json.MAPPER.readTree(missing.body()).get("error").asText());
         }
     }
 

@@ -1,0 +1,51 @@
+package io.durablekafka.gateway.api;
+
+/**
+ * The route table of the gateway. Every webhook route exists under the Functions 2.x+ prefix
+ * {@value #WEBHOOK_PREFIX} and the 1.x prefix {@value #V1_PREFIX} (operation name suffixed {@code V1}); the
+ * management routes live under {@value #MANAGEMENT_PREFIX}. The OpenAPI document lists exactly these routes
+ * (checked by a test).
+ */
+public final class ApiRoutes {
+
+    public static final String WEBHOOK_PREFIX = ManagementUrls.WEBHOOK_PREFIX;
+    public static final String V1_PREFIX = "/admin/extensions/DurableTaskExtension";
+    public static final String MANAGEMENT_PREFIX = "/runtime/orchestrations";
+    public static final String OPENAPI_PATH = WEBHOOK_PREFIX + "/openapi.json";
+
+    private ApiRoutes() {
+    }
+
+    public static Router build(InstanceApi api, OpenApi openApi) {
+        Router r = new Router();
+        webhook(r, "GET", "/openapi.json", "getOpenApiDocument", false, openApi::serve);
+        webhook(r, "POST", "/orchestrators/{functionName}", "startOrchestration", true, api::start);
+        webhook(r, "POST", "/orchestrators/{functionName}/{instanceId}", "startOrchestrationWithId", true, api::start);
+        webhook(r, "GET", "/instances", "listInstances", true, api::list);
+        webhook(r, "DELETE", "/instances", "purgeInstances", true, api::purgeMany);
+        webhook(r, "GET", "/instances/{instanceId}", "getInstanceStatus", true, api::status);
+        webhook(r, "DELETE", "/instances/{instanceId}", "purgeInstance", true, api::purge);
+        webhook(r, "POST", "/instances/{instanceId}/raiseEvent/{eventName}", "raiseEvent", true, api::raiseEvent);
+        webhook(r, "POST", "/instances/{instanceId}/terminate", "terminateInstance", true, api::terminate);
+        webhook(r, "POST", "/instances/{instanceId}/suspend", "suspendInstance", true, api::suspend);
+        webhook(r, "POST", "/instances/{instanceId}/resume", "resumeInstance", true, api::resume);
+        webhook(r, "POST", "/instances/{instanceId}/rewind", "rewindInstance", true, api::rewind);
+        webhook(r, "POST", "/instances/{instanceId}/restart", "restartInstance", true, api::restart);
+
+        // The management routes: the literal "start" is registered before "{instanceId}".
+        r.add("POST", MANAGEMENT_PREFIX + "/start/{orchestratorName}", "managementStart", true, api::managementStart);
+        r.add("GET", MANAGEMENT_PREFIX + "/{instanceId}", "managementGetStatus", true, api::status);
+        r.add("DELETE", MANAGEMENT_PREFIX + "/{instanceId}", "managementPurge", true, api::purge);
+        r.add("POST", MANAGEMENT_PREFIX + "/{instanceId}/raiseEvent/{eventName}", "managementRaiseEvent", true,
+                api::raiseEvent);
+        r.add("POST", MANAGEMENT_PREFIX + "/{instanceId}/terminate", "managementTerminate", true,
+                api::managementTerminate);
+        return r;
+    }
+
+    private static void webhook(Router r, String method, String suffix, String name, boolean hubScoped,
+                                Router.Handler handler) {
+        r.add(method, WEBHOOK_PREFIX + suffix, name, hubScoped, handler);
+        r.add(method, V1_PREFIX + suffix, name + "V1", hubScoped, handler);
+    }
+}

@@ -1,0 +1,121 @@
+package io.durablekafka.gateway.api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The task hubs, connection names and system keys of a gateway, and the checks every hub-scoped request
+ * goes through before its handler runs, in this order:
+ * <ol>
+ *   <li>{@code taskHub} picks the hub (case-insensitive; absent or blank: the default hub);</li>
+ *   <li>when keys apply to that hub (the gateway-wide key and the hub's own key; for an unknown hub the
+ *       gateway-wide key), {@code code} or the {@code x-functions-key} header must be one of them: else 401;</li>
+ *   <li>an unknown hub is 404;</li>
+ *   <li>{@code connection} must name a configured connection (absent or blank: the default): else 400.</li>
+ * </ol>
+ */
+public final class Hubs {
+
+    public static final String KEY_HEADER = "x-functions-key";
+
+    private final Map<String, HubServices> byName = new LinkedHashMap<>();
+    private final HubServices defaultHub;
+    private final List<String> connections;
+    private final String systemKey;
+    private final Map<String, String> hubKeys;
+
+    /**
+     * @param hubs        every served hub, the default one first
+     * @param connections the connection names, the default first
+     * @param systemKey   the key of every hub, or null
+     * @param hubKeys     keys of single hubs (hub name, any case → key)
+     */
+    public Hubs(List<HubServices> hubs, List<String> connections, String systemKey, Map<String, String> hubKeys) {
+        if (hubs.isEmpty() || connections.isEmpty()) {
+            throw new IllegalArgumentException("at least one hub and one connection are needed");
+        }
+        for (HubServices h : hubs) {
+            byName.put(h.name().toLowerCase(Locale.ROOT), h);
+        }
+        this.defaultHub = hubs.getFirst();
+        this.connections = List.copyOf(connections);
+        this.systemKey = systemKey;
+        Map<String, String> keys = new LinkedHashMap<>();
+        hubKeys.forEach((hub, key) -> keys.put(hub.toLowerCase(Locale.ROOT), key));
+        this.hubKeys = keys;
+    }
+
+    public HubServices defaultHub() {
+        return defaultHub;
+    }
+
+    public List<HubServices> all() {
+        return List.copyOf(byName.values());
+    }
+
+    public String defaultConnection() {
+        return connections.getFirst();
+    }
+
+    /** Runs the checks above and binds the hub, connection and key to the call. */
+    void resolve(Call call) {
+        String requestedHub = blankToNull(call.query("taskHub"));
+        HubServices hub = requestedHub == null ? defaultHub : byName.get(requestedHub.toLowerCase(Locale.ROOT));
+
+        String code = blankToNull(call.query("code"));
+        if (code == null) {
+            code = blankToNull(call.header(KEY_HEADER));
+        }
+        List<String> keys = new ArrayList<>(2);
+        if (systemKey != null) {
+            keys.add(systemKey);
+        }
+        if (hub != null && hubKeys.containsKey(hub.name().toLowerCase(Locale.ROOT))) {
+            keys.add(hubKeys.get(hub.name().toLowerCase(Locale.ROOT)));
+        }
+        if (!keys.isEmpty()) {
+            if (code == null) {
+                throw new ApiException(401, "Unauthorized", "This API requires a system key: pass it as the 'code' "
+                        + "query parameter or in the '" + KEY_HEADER + "' header.");
+            }
+            if (!matchesAny(code, keys)) {
+                throw new ApiException(401, "Unauthorized", "The system key is not valid"
+                        + (hub == null ? "." : " for task hub '" + hub.name() + "'."));
+            }
+        }
+        if (hub == null) {
+            throw new ApiException(404, "TaskHubNotFound", "This gateway does not serve a task hub named '"
+                    + requestedHub + "'. Served task hubs: " + byName.values().stream().map(HubServices::name).toList()
+                    + ".");
+        }
+
+        String requestedConnection = blankToNull(call.query("connection"));
+        String connection = defaultConnection();
+        if (requestedConnection != null) {
+            connection = connections.stream().filter(requestedConnection::equalsIgnoreCase).findFirst()
+                    .orElseThrow(() -> ApiException.badRequest("UnknownConnection", "No connection named '"
+                            + requestedConnection + "' is configured. Configured connections: " + connections + "."));
+            connection = requestedConnection;
+        }
+        call.bind(hub, connection, code);
+    }
+
+    private static boolean matchesAny(String code, List<String> keys) {
+        byte[] given = code.getBytes(StandardCharsets.UTF_8);
+        boolean match = false;
+        for (String key : keys) {
+            // Constant time per key, and every key is compared: the answer's timing tells nothing.
+            match |= MessageDigest.isEqual(given, key.getBytes(StandardCharsets.UTF_8));
+        }
+        return match;
+    }
+
+    static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

@@ -1,0 +1,177 @@
+package io.durablekafka.gateway.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.durablekafka.common.config.Settings;
+import io.durablekafka.common.topics.TopicNames;
+import io.durablekafka.gateway.GatewayOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** Routing, parameter parsing, continuation tokens, options and the OpenAPI document, without Kafka. */
+class RoutingUnitTest {
+
+    private static final Router ROUTES = ApiRoutes.build(
+            new InstanceApi(Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10), new OpenApi());
+
+    private static Router.Found found(String method, String path) {
+        return assertInstanceOf(Router.Found.class, ROUTES.match(method, path), method + " " + path);
+    }
+
+    @Test
+    void prefixesCaseTrailingSlashesAndDecoding() {
+        assertEquals("listInstances", found("GET", "/runtime/webhooks/durabletask/instances").route().name());
+        assertEquals("listInstances", found("GET", "/runtime/webhooks/durabletask/instances/").route().name());
+        assertEquals("listInstances", found("GET", "/runtime/webhooks/durableTask/instances").route().name());
+        assertEquals("listInstancesV1", found("GET", "/admin/extensions/DurableTaskExtension/instances").route().name());
+        assertEquals("listInstancesV1", found("GET", "/admin/extensions/durabletaskextension/instances/").route().name());
+
+        Router.Found status = found("GET", "/runtime/webhooks/durabletask/instances/a%2Fb%20c+d%C3%A9");
+        assertEquals("getInstanceStatus", status.route().name());
+        assertEquals("a/b c+dé", status.params().get("instanceId"));
+
+        Router.Found raise = found("POST", "/runtime/webhooks/durabletask/instances/x/RAISEEVENT/Approval%20Event");
+        assertEquals("raiseEvent", raise.route().name());
+        assertEquals("Approval Event", raise.params().get("eventName"));
+        assertEquals("terminateInstance", found("POST", "/runtime/webhooks/durabletask/instances/x/Terminate").route().name());
+        assertEquals("startOrchestration", found("POST", "/runtime/webhooks/durabletask/orchestrators/Hello/").route().name());
+        assertEquals("startOrchestrationWithId", found("POST", "/runtime/webhooks/durabletask/orchestrators/Hello/id1").route().name());
+
+        // The literal "start" wins over an instance ID in the management routes.
+        assertEquals("managementStart", found("POST", "/runtime/orchestrations/start/terminate").route().name());
+        assertEquals("managementTerminate", found("POST", "/runtime/orchestrations/abc/terminate").route().name());
+        assertEquals("managementGetStatus", found("GET", "/runtime/orchestrations/start").route().name());
+
+        assertInstanceOf(Router.NotFound.class, ROUTES.match("GET", "/runtime/webhooks/durabletask/nothing"));
+        assertInstanceOf(Router.NotFound.class, ROUTES.match("POST", "/runtime/webhooks/durabletask/instances/x/explode"));
+        assertInstanceOf(Router.NotFound.class, ROUTES.match("GET", "/runtime/webhooks/durabletask/instances//x"));
+        Router.MethodNotAllowed m = assertInstanceOf(Router.MethodNotAllowed.class,
+                ROUTES.match("PUT", "/runtime/webhooks/durabletask/instances/x"));
+        assertEquals(Set.of("GET", "DELETE"), m.allowed());
+        ApiException bad = assertThrows(ApiException.class,
+                () -> ROUTES.match("GET", "/runtime/webhooks/durabletask/instances/%zz"));
+        assertEquals(400, bad.status());
+    }
+
+    @Test
+    void theOpenApiDocumentListsExactlyTheRegisteredRoutes() {
+        ObjectNode doc = new OpenApi().document();
+        assertEquals("3.0.3", doc.get("openapi").asText());
+        Set<String> documented = new TreeSet<>();
+        doc.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            if (op.getValue().has("operationId")) {
+                documented.add(op.getKey().toUpperCase() + " " + path.getKey() + " " + op.getValue().get("operationId").asText());
+            }
+        }));
+        Set<String> registered = new TreeSet<>();
+        for (Router.Route r : ROUTES.routes()) {
+            registered.add(r.method() + " " + r.template() + " " + r.name());
+        }
+        assertEquals(registered, documented);
+
+        // Every parameter and response reference resolves, and path parameters match the templates.
+        JsonNode components = doc.get("components");
+        doc.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            Set<String> pathParams = new TreeSet<>();
+            for (JsonNode p : op.getValue().path("parameters")) {
+                JsonNode param = resolve(components, p);
+                if (param.get("in").asText().equals("path")) {
+                    pathParams.add(param.get("name").asText());
+                }
+            }
+            op.getValue().path("responses").properties().forEach(resp -> resolve(components, resp.getValue()));
+            Set<String> templateParams = new TreeSet<>();
+            var matcher = java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(path.getKey());
+            while (matcher.find()) {
+                templateParams.add(matcher.group(1));
+            }
+            assertEquals(templateParams, pathParams, op.getKey() + " " + path.getKey());
+        }));
+    }
+
+    private static JsonNode resolve(JsonNode components, JsonNode node) {
+        if (!node.has("$ref")) {
+            return node;
+        }
+        String[] parts = node.get("$ref").asText().replace("#/components/", "").split("/");
+        JsonNode target = components.path(parts[0]).path(parts[1]);
+        assertTrue(target.isObject(), "unresolved " + node);
+        return target;
+    }
+
+    @Test
+    void timesAreParsedLikeTheExtensionDoes() {
+        assertEquals(Instant.parse("2024-01-15T10:00:00Z"), InstanceApi.parseTime("t", "2024-01-15T10:00:00Z"));
+        assertEquals(Instant.parse("2024-01-15T09:00:00Z"), InstanceApi.parseTime("t", "2024-01-15T10:00:00+01:00"));
+        // '+' of an unencoded offset arrives as a space
+        assertEquals(Instant.parse("2024-01-15T09:00:00Z"), InstanceApi.parseTime("t", "2024-01-15T10:00:00 01:00"));
+        assertEquals(Instant.parse("2024-01-15T10:00:00.123456Z"), InstanceApi.parseTime("t", "2024-01-15T10:00:00.123456"));
+        assertEquals(Instant.parse("2024-01-15T10:00:00Z"), InstanceApi.parseTime("t", "2024-01-15 10:00:00"));
+        assertEquals(Instant.parse("2024-01-15T00:00:00Z"), InstanceApi.parseTime("t", "2024-01-15"));
+        assertEquals(Instant.parse("0001-01-01T00:00:00Z"), InstanceApi.parseTime("t", "1-01-01T00:00:00.000000Z"));
+        ApiException e = assertThrows(ApiException.class, () -> InstanceApi.parseTime("createdTimeFrom", "yesterday"));
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().contains("createdTimeFrom"));
+    }
+
+    @Test
+    void continuationTokensRoundTripAndForeignOnesAreRejected() {
+        for (String id : List.of("a", "abc|def", "ünï côdé", "x".repeat(256))) {
+            String token = InstanceApi.encodeToken(id);
+            assertTrue(token.matches("[A-Za-z0-9_-]+"), token);
+            assertEquals(id, InstanceApi.decodeToken(token));
+        }
+        assertNull(InstanceApi.decodeToken(null));
+        assertNull(InstanceApi.decodeToken(" "));
+        assertNull(InstanceApi.decodeToken("null"));
+        for (String bad : List.of("!!!", "YWJj" /* "abc" without the version */)) {
+            assertEquals("InvalidContinuationToken", assertThrows(ApiException.class, () -> InstanceApi.decodeToken(bad)).error());
+        }
+    }
+
+    @Test
+    void optionsWithHubsConnectionsKeysAndLimits() {
+        Settings settings = Settings.of(Map.of("dk.bootstrap.servers", "k:9092", "dk.task.hub", "Hub1",
+                "dk.gateway.task.hubs", "Hub2, Hub1 ,Hub3", "dk.gateway.connections", "Storage,Other",
+                "dk.gateway.system.key", "all", "dk.gateway.system.key.Hub2", "two",
+                "dk.gateway.max.body.bytes", "2048", "dk.gateway.max.wait.seconds", "30",
+                "dk.gateway.purge.wait.ms", "250"));
+        GatewayOptions o = GatewayOptions.fromSettings(settings, Set.of());
+        assertEquals("Hub1", o.topics().taskHub());
+        assertEquals(List.of("Hub1", "Hub2", "Hub3"), o.taskHubs());
+        assertEquals(List.of("Storage", "Other"), o.connections());
+        assertEquals("Storage", o.defaultConnection());
+        assertEquals("all", o.systemKey());
+        assertEquals(Map.of("Hub2", "two"), Map.copyOf(o.hubSystemKeys()));
+        assertEquals(2048, o.maxBodyBytes());
+        assertEquals(Duration.ofSeconds(30), o.maxWait());
+        assertEquals(Duration.ofMillis(250), o.purgeWait());
+
+        // Without dk.task.hub the first listed hub is the default; without anything, the built-in defaults.
+        GatewayOptions first = GatewayOptions.fromSettings(Settings.of(Map.of("dk.bootstrap.servers", "k:9092",
+                "dk.gateway.task.hubs", "Alpha,Beta")), Set.of());
+        assertEquals("Alpha", first.topics().taskHub());
+        assertEquals(List.of("Alpha", "Beta"), first.taskHubs());
+        GatewayOptions plain = GatewayOptions.of("k:9092", new TopicNames("Solo"));
+        assertEquals(List.of("Solo"), plain.taskHubs());
+        assertEquals(List.of("Storage"), plain.connections());
+        assertNull(plain.systemKey());
+        assertEquals(GatewayOptions.DEFAULT_MAX_BODY_BYTES, plain.maxBodyBytes());
+
+        assertThrows(IllegalArgumentException.class, () -> plain.withHubSystemKeys(Map.of("Unknown", "k")));
+        assertThrows(IllegalArgumentException.class, () -> plain.withTaskHubs(List.of("solo2", "SOLO2")));
+        assertThrows(IllegalArgumentException.class, () -> plain.withTaskHubs(List.of("bad hub")));
+        assertEquals(8080, plain.withPort(8080).port());
+    }
+}
