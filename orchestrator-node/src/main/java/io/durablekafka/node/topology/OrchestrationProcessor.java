@@ -50,6 +50,9 @@ final class OrchestrationProcessor implements Processor<String, byte[], String, 
     private ProcessorContext<String, Object> context;
     private OrchestrationEngine engine;
     private EntityEngine entities;
+    /** An entity call, lock message or answer was sent: an instance waits for this transaction to commit. */
+    private boolean commitWanted;
+    private long lastCommitRequestMs;
     private TimerStore timers;
 
     OrchestrationProcessor(FunctionRegistry registry, EngineSettings settings, Duration timerTick) {
@@ -106,6 +109,19 @@ final class OrchestrationProcessor implements Processor<String, byte[], String, 
             LOG.error("failed to process {} for instance '{}'", message.getClass().getSimpleName(), message.instanceId(), e);
             deadLetter(record, "processing failed: " + e);
         }
+        maybeRequestCommit();
+    }
+
+    /**
+     * Entity calls, lock messages and their answers go from one instance to another through this node's own
+     * transactions, so every hop waits for a commit, which an idle stream thread makes only after its next poll
+     * returns. Such messages ask for an early commit (rate-limited like the one for ended instances); a request
+     * the rate limit turns down is asked again after the next record or entity tick.
+     */
+    private void maybeRequestCommit() {
+        if (commitWanted && requestEarlyCommit()) {
+            commitWanted = false;
+        }
     }
 
     private static OrchestrationMessage decode(Record<String, byte[]> record) {
@@ -142,6 +158,7 @@ final class OrchestrationProcessor implements Processor<String, byte[], String, 
         } catch (RuntimeException e) {
             LOG.error("failed to run entity operations", e);
         }
+        maybeRequestCommit();
     }
 
     private void fireDueTimers() {
@@ -171,12 +188,14 @@ final class OrchestrationProcessor implements Processor<String, byte[], String, 
      * Clients wait for completions: commit soon instead of at the next commit interval, but no more often than
      * {@link #MIN_EARLY_COMMIT_SPACING_MS} per process, since every commit costs a transaction round trip.
      */
-    private void requestEarlyCommit() {
+    private boolean requestEarlyCommit() {
         long now = System.currentTimeMillis();
         long last = LAST_EARLY_COMMIT.get();
         if (now - last >= MIN_EARLY_COMMIT_SPACING_MS && LAST_EARLY_COMMIT.compareAndSet(last, now)) {
             context.commit();
+            return true;
         }
+        return false;
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason) {
@@ -212,6 +231,9 @@ final class OrchestrationProcessor implements Processor<String, byte[], String, 
 
         @Override
         public void orchestration(OrchestrationMessage message) {
+            if (EntityEngine.handles(message) ? !(message instanceof SignalEntity) : EntityEngine.isEntityAnswer(message)) {
+                commitWanted = true;
+            }
             var headers = new RecordHeaders();
             MessageHeaders.setType(headers, MessageHeaders.typeOf(message));
             context.forward(new Record<>(message.instanceId(), message, now(), headers), NodeTopology.ORCHESTRATIONS_SINK);
