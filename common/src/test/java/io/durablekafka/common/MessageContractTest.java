@@ -1,0 +1,109 @@
+package io.durablekafka.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.durablekafka.common.history.HistoryEvent;
+import io.durablekafka.common.history.HistoryRecord;
+import io.durablekafka.common.messages.ActivityRequest;
+import io.durablekafka.common.messages.CompleteTask;
+import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.common.messages.RaiseEvent;
+import io.durablekafka.common.messages.StartOrchestration;
+import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.serde.JsonSerde;
+import io.durablekafka.common.status.InstanceStatus;
+import io.durablekafka.common.status.RuntimeStatus;
+import io.durablekafka.common.topics.TopicNames;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+/** The JSON on the topics is a public contract (docs/topics.md): these are its examples. */
+class MessageContractTest {
+
+    private static JsonNode tree(Object value) {
+        return Json.MAPPER.valueToTree(value);
+    }
+
+    @Test
+    void everyMessageCarriesItsTypeAndSchemaVersion() {
+        JsonNode start = tree(StartOrchestration.of("order-42", "HelloCities", Json.toTree(10)));
+        assertEquals("StartOrchestration", start.get("type").asText());
+        assertEquals(1, start.get("v").asInt());
+        assertEquals("order-42", start.get("instanceId").asText());
+        assertEquals(10, start.get("input").asInt());
+
+        JsonNode status = tree(new InstanceStatus("i", "n", "e", RuntimeStatus.Running, null, null, null, null,
+                Instant.EPOCH, Instant.EPOCH, null, 3, 7));
+        assertEquals("InstanceStatus", status.get("type").asText());
+        assertEquals("1970-01-01T00:00:00Z", status.get("createdTime").asText());
+
+        assertEquals("ActivityRequest", tree(new ActivityRequest("i", "e", 1, "SayHello", null)).get("type").asText());
+        assertEquals("HistoryRecord", tree(new HistoryRecord("i", "e", 0, new HistoryEvent.OrchestratorStarted(Instant.EPOCH)))
+                .get("type").asText());
+    }
+
+    @Test
+    void externalProducersMayWriteTheDocumentedMinimalJson() {
+        String start = """
+                {"type":"StartOrchestration","v":1,"instanceId":"order-42","name":"HelloCities","input":null}""";
+        var message = Json.fromBytes(start.getBytes(StandardCharsets.UTF_8), OrchestrationMessage.class);
+        StartOrchestration s = assertInstanceOf(StartOrchestration.class, message);
+        assertEquals("HelloCities", s.name());
+        assertNull(s.parent());
+
+        String event = """
+                {"type":"RaiseEvent","instanceId":"order-42","name":"ApprovalEvent","input":true,"extra":"ignored"}""";
+        RaiseEvent e = assertInstanceOf(RaiseEvent.class, Json.fromBytes(event.getBytes(StandardCharsets.UTF_8), OrchestrationMessage.class));
+        assertTrue(e.input().asBoolean());
+    }
+
+    @Test
+    void messagesRoundTripThroughTheSerde() {
+        JsonSerde<OrchestrationMessage> serde = JsonSerde.of(OrchestrationMessage.class);
+        OrchestrationMessage original = new CompleteTask("i", "e", 4, Json.toTree(java.util.List.of("a", "b")));
+        assertEquals(original, serde.deserialize("t", serde.serialize("t", original)));
+    }
+
+    @Test
+    void historyEventsRoundTripWithTheirEventType() {
+        HistoryEvent event = new HistoryEvent.TaskScheduled(Instant.parse("2026-11-23T18:31:50.421616361Z"), 2, "SayHello", Json.toTree("Tokyo"));
+        JsonNode json = tree(event);
+        assertEquals("TaskScheduled", json.get("eventType").asText());
+        assertEquals(event, Json.fromBytes(Json.toBytes(event), HistoryEvent.class));
+    }
+
+    @Test
+    void aRecordThatIsNotAMessageIsASerializationError() {
+        JsonSerde<OrchestrationMessage> serde = JsonSerde.of(OrchestrationMessage.class);
+        assertThrows(SerializationException.class, () -> serde.deserialize("t", "not json".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(SerializationException.class, () -> serde.deserialize("t", "{\"type\":\"NoSuchType\"}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void topicNamesFollowTheHub() {
+        TopicNames names = new TopicNames("Orders-1");
+        assertEquals("dk.Orders-1.orchestrations", names.orchestrations());
+        assertEquals("dk.Orders-1.tasks.default", names.tasks(TopicNames.DEFAULT_TASK_QUEUE));
+        assertEquals("dk.Orders-1.node", names.nodeApplicationId());
+        assertThrows(IllegalArgumentException.class, () -> new TopicNames("1bad"));
+        assertThrows(IllegalArgumentException.class, () -> new TopicNames("no.dots"));
+        assertThrows(IllegalArgumentException.class, () -> names.tasks("bad queue"));
+    }
+
+    @Test
+    void runtimeStatusTransitionsAreExplicit() {
+        assertTrue(RuntimeStatus.Running.canTransitionTo(RuntimeStatus.Completed));
+        assertTrue(RuntimeStatus.Suspended.canTransitionTo(RuntimeStatus.Running));
+        assertTrue(!RuntimeStatus.Suspended.canTransitionTo(RuntimeStatus.Completed));
+        assertTrue(!RuntimeStatus.Completed.canTransitionTo(RuntimeStatus.Suspended));
+        assertTrue(RuntimeStatus.Failed.isTerminal() && !RuntimeStatus.Suspended.isTerminal());
+        assertEquals(RuntimeStatus.Completed, RuntimeStatus.parse(" completed "));
+    }
+}
