@@ -2,6 +2,7 @@ package io.durablekafka.gateway;
 
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.gateway.api.ApiRoutes;
+import io.durablekafka.gateway.api.EntityApi;
 import io.durablekafka.gateway.api.HttpApi;
 import io.durablekafka.gateway.api.HubServices;
 import io.durablekafka.gateway.api.Hubs;
@@ -95,7 +96,9 @@ public final class Gateway implements AutoCloseable {
 
             InstanceApi instances = new InstanceApi(options.knownOrchestrations(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
                     options.maxWait(), options.purgeWait(), InstanceApi.DEFAULT_SCAN_BUDGET);
-            http = new HttpApi(ApiRoutes.build(instances, new OpenApi()), hubs, options.maxBodyBytes(),
+            EntityApi entities = new EntityApi(options.knownEntities(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
+                    InstanceApi.DEFAULT_SCAN_BUDGET);
+            http = new HttpApi(ApiRoutes.build(instances, entities, new OpenApi()), hubs, options.maxBodyBytes(),
                     options.publicBaseUrl());
             resources.push(http);
             port = http.start(options.port());

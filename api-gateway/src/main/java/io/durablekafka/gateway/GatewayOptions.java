@@ -38,12 +38,14 @@ import java.util.TreeMap;
  * @param maxWait             longest a start with {@code timeout} waits for completion (longer timeouts are cut)
  * @param purgeWait           how long a purge waits for the nodes to delete the instances before answering, so a
  *                            read right after it misses them; the purge is accepted either way
+ * @param knownEntities       durable entity names a signal may use (compared case-insensitively); empty accepts
+ *                            any name
  */
 public record GatewayOptions(String bootstrapServers, TopicNames topics, int port, String publicBaseUrl,
                              Set<String> knownOrchestrations, Path dataDir, Properties kafkaOverrides,
                              List<String> taskHubs, List<String> connections, String systemKey,
                              Map<String, String> hubSystemKeys, int maxBodyBytes, Duration maxWait,
-                             Duration purgeWait) {
+                             Duration purgeWait, Set<String> knownEntities) {
 
     public static final String PORT = "dk.gateway.port";
     public static final String PUBLIC_BASE_URL = "dk.gateway.public.base.url";
@@ -85,6 +87,7 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
             }
         }
         knownOrchestrations = knownOrchestrations == null ? Set.of() : Set.copyOf(knownOrchestrations);
+        knownEntities = knownEntities == null ? Set.of() : Set.copyOf(knownEntities);
         Properties copy = new Properties();
         if (kafkaOverrides != null) {
             copy.putAll(kafkaOverrides);
@@ -143,11 +146,21 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
         }
     }
 
+    /** Any entity name (the options before entity support). */
+    public GatewayOptions(String bootstrapServers, TopicNames topics, int port, String publicBaseUrl,
+                          Set<String> knownOrchestrations, Path dataDir, Properties kafkaOverrides,
+                          List<String> taskHubs, List<String> connections, String systemKey,
+                          Map<String, String> hubSystemKeys, int maxBodyBytes, Duration maxWait,
+                          Duration purgeWait) {
+        this(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir, kafkaOverrides, taskHubs,
+                connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait, Set.of());
+    }
+
     /** One hub, one connection name, no keys, default limits (the options before multi-hub support). */
     public GatewayOptions(String bootstrapServers, TopicNames topics, int port, String publicBaseUrl,
                           Set<String> knownOrchestrations, Path dataDir, Properties kafkaOverrides) {
         this(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir, kafkaOverrides,
-                null, null, null, null, DEFAULT_MAX_BODY_BYTES, null, null);
+                null, null, null, null, DEFAULT_MAX_BODY_BYTES, null, null, Set.of());
     }
 
     /** Options with defaults: any free port, URLs of the request's host, any orchestrator name, temporary views. */
@@ -166,6 +179,15 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
      * {@value Settings#DEFAULT_TASK_HUB}.
      */
     public static GatewayOptions fromSettings(Settings settings, Set<String> knownOrchestrations) {
+        return fromSettings(settings, knownOrchestrations, Set.of());
+    }
+
+    /**
+     * As {@link #fromSettings(Settings, Set)}, with the registered entity names too: a signal to any other
+     * name is then 404 (empty: any name).
+     */
+    public static GatewayOptions fromSettings(Settings settings, Set<String> knownOrchestrations,
+                                              Set<String> knownEntities) {
         List<String> hubs = list(settings.find(TASK_HUBS).orElse(""));
         String defaultHub = settings.find(Settings.TASK_HUB)
                 .orElse(hubs.isEmpty() ? Settings.DEFAULT_TASK_HUB : hubs.getFirst());
@@ -189,7 +211,8 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
                 hubKeys,
                 settings.getInt(MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
                 Duration.ofSeconds(settings.getLong(MAX_WAIT_SECONDS, DEFAULT_MAX_WAIT.toSeconds())),
-                Duration.ofMillis(settings.getLong(PURGE_WAIT_MS, DEFAULT_PURGE_WAIT.toMillis())));
+                Duration.ofMillis(settings.getLong(PURGE_WAIT_MS, DEFAULT_PURGE_WAIT.toMillis())),
+                knownEntities);
     }
 
     private static List<String> list(String commaList) {
@@ -211,57 +234,75 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
 
     public GatewayOptions withPort(int newPort) {
         return new GatewayOptions(bootstrapServers, topics, newPort, publicBaseUrl, knownOrchestrations, dataDir,
-                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
+                maxBodyBytes, maxWait, purgeWait, knownEntities);
     }
 
     public GatewayOptions withPublicBaseUrl(String url) {
         return new GatewayOptions(bootstrapServers, topics, port, url, knownOrchestrations, dataDir,
-                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
+                maxBodyBytes, maxWait, purgeWait, knownEntities);
     }
 
     public GatewayOptions withDataDir(Path dir) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dir,
-                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
+                maxBodyBytes, maxWait, purgeWait, knownEntities);
     }
 
     public GatewayOptions withKnownOrchestrations(Set<String> names) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, names, dataDir,
-                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
+                maxBodyBytes, maxWait, purgeWait, knownEntities);
+    }
+
+    /** The registered durable entity names (any case); empty accepts any name. */
+    public GatewayOptions withKnownEntities(Set<String> names) {
+        return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
+                maxBodyBytes, maxWait, purgeWait, names);
     }
 
     /** Serves these hubs besides the default one. */
     public GatewayOptions withTaskHubs(List<String> hubs) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
-                kafkaOverrides, hubs, connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+                kafkaOverrides, hubs, connections, systemKey, hubSystemKeys,
+                maxBodyBytes, maxWait, purgeWait, knownEntities);
     }
 
     public GatewayOptions withConnections(List<String> names) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
-                kafkaOverrides, taskHubs, names, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+                kafkaOverrides, taskHubs, names, systemKey, hubSystemKeys,
+                maxBodyBytes, maxWait, purgeWait, knownEntities);
     }
 
     public GatewayOptions withSystemKey(String key) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
-                kafkaOverrides, taskHubs, connections, key, hubSystemKeys, maxBodyBytes, maxWait, purgeWait);
+                kafkaOverrides, taskHubs, connections, key, hubSystemKeys,
+                maxBodyBytes, maxWait, purgeWait, knownEntities);
     }
 
     public GatewayOptions withHubSystemKeys(Map<String, String> keys) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
-                kafkaOverrides, taskHubs, connections, systemKey, keys, maxBodyBytes, maxWait, purgeWait);
+                kafkaOverrides, taskHubs, connections, systemKey, keys,
+                maxBodyBytes, maxWait, purgeWait, knownEntities);
     }
 
     public GatewayOptions withMaxBodyBytes(int bytes) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
-                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, bytes, maxWait, purgeWait);
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
+                bytes, maxWait, purgeWait, knownEntities);
     }
 
     public GatewayOptions withMaxWait(Duration wait) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
-                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, maxBodyBytes, wait, purgeWait);
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
+                maxBodyBytes, wait, purgeWait, knownEntities);
     }
 
     public GatewayOptions withPurgeWait(Duration wait) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
-                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, wait);
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
+                maxBodyBytes, maxWait, wait, knownEntities);
     }
 }

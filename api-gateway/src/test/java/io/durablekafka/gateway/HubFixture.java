@@ -309,6 +309,11 @@ final class HubFixture implements AutoCloseable {
         return producer.send(r).get();
     }
 
+    /** Writes a raw record (e.g. JSON written by hand, as an external producer or a newer node would). */
+    void publishRaw(String topic, String key, byte[] value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
     void publishStatus(InstanceStatus status) throws Exception {
         producer.send(new ProducerRecord<>(topics.status(), status.instanceId(), Json.toBytes(status))).get();
     }

@@ -7,17 +7,22 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 
-/** The orchestrations, activities and their task queues a process knows, by name. Immutable once built. */
+/**
+ * The orchestrations, activities (with their task queues) and entities a process knows, by name. Immutable once
+ * built. Entity names are case-insensitive, as in Durable Functions.
+ */
 public final class FunctionRegistry {
 
     private final Map<String, TaskOrchestration> orchestrations;
     private final Map<String, TaskActivity> activities;
     private final Map<String, String> activityQueues;
+    private final Map<String, TaskEntityFactory> entities;
 
     private FunctionRegistry(Builder b) {
         this.orchestrations = Collections.unmodifiableMap(new LinkedHashMap<>(b.orchestrations));
         this.activities = Collections.unmodifiableMap(new LinkedHashMap<>(b.activities));
         this.activityQueues = Collections.unmodifiableMap(new LinkedHashMap<>(b.activityQueues));
+        this.entities = Collections.unmodifiableMap(new LinkedHashMap<>(b.entities));
     }
 
     public static Builder builder() {
@@ -35,6 +40,16 @@ public final class FunctionRegistry {
 
     public Optional<TaskActivity> activity(String name) {
         return Optional.ofNullable(activities.get(name));
+    }
+
+    /** The factory of entity {@code name}, matched case-insensitively. */
+    public Optional<TaskEntityFactory> entity(String name) {
+        return name == null ? Optional.empty() : Optional.ofNullable(entities.get(name.toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /** Registered entity names, in lower case (as they appear in entity IDs). */
+    public Set<String> entityNames() {
+        return entities.keySet();
     }
 
     public Set<String> orchestrationNames() {
@@ -68,6 +83,7 @@ public final class FunctionRegistry {
         private final Map<String, TaskOrchestration> orchestrations = new LinkedHashMap<>();
         private final Map<String, TaskActivity> activities = new LinkedHashMap<>();
         private final Map<String, String> activityQueues = new LinkedHashMap<>();
+        private final Map<String, TaskEntityFactory> entities = new LinkedHashMap<>();
 
         public Builder addOrchestration(String name, TaskOrchestration orchestration) {
             requireName(name);
@@ -91,6 +107,22 @@ public final class FunctionRegistry {
                 throw new IllegalArgumentException("activity '" + name + "' is registered twice");
             }
             activityQueues.put(name, taskQueue);
+            return this;
+        }
+
+        /**
+         * Registers entity {@code name} (case-insensitive, no '@'); {@code factory} makes the object that runs its
+         * operations, e.g. {@code addEntity("Counter", Counter::new)} for a {@link TaskEntity} subclass.
+         */
+        public Builder addEntity(String name, TaskEntityFactory factory) {
+            requireName(name);
+            if (name.indexOf('@') >= 0) {
+                throw new IllegalArgumentException("entity name '" + name + "' must not contain '@'");
+            }
+            java.util.Objects.requireNonNull(factory, "entity factory");
+            if (entities.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), factory) != null) {
+                throw new IllegalArgumentException("entity '" + name + "' is registered twice (names ignore case)");
+            }
             return this;
         }
 

@@ -17,6 +17,14 @@ public class TaskFailedException extends RuntimeException {
         this.errorDetails = errorDetails;
     }
 
+    /** For subclasses that word their own message. */
+    protected TaskFailedException(String message, String taskName, int taskId, FailureDetails errorDetails) {
+        super(message);
+        this.taskName = taskName;
+        this.taskId = taskId;
+        this.errorDetails = errorDetails;
+    }
+
     public String getTaskName() {
         return taskName;
     }

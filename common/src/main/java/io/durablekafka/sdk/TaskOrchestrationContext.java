@@ -78,6 +78,56 @@ public interface TaskOrchestrationContext {
     /** Sends event {@code name} to another orchestration instance (fire and forget). */
     void sendEvent(String instanceId, String name, Object data);
 
+    // ------------------------------------------------------------------------------------------ entities
+
+    /**
+     * Calls operation {@code operation} of {@code entity} and returns its result (the entity is created by the
+     * call if it does not exist). The task fails with {@link EntityOperationFailedException} when the operation
+     * throws. Inside a critical section only locked entities may be called.
+     */
+    <V> Task<V> callEntity(EntityInstanceId entity, String operation, Object input, Class<V> returnType);
+
+    default <V> Task<V> callEntity(EntityInstanceId entity, String operation, Class<V> returnType) {
+        return callEntity(entity, operation, null, returnType);
+    }
+
+    default Task<Void> callEntity(EntityInstanceId entity, String operation, Object input) {
+        return callEntity(entity, operation, input, Void.class);
+    }
+
+    default Task<Void> callEntity(EntityInstanceId entity, String operation) {
+        return callEntity(entity, operation, null, Void.class);
+    }
+
+    /**
+     * Signals operation {@code operation} of {@code entity} (fire and forget), to run no earlier than
+     * {@code scheduledTime} when it is not null. Inside a critical section locked entities may not be signaled.
+     */
+    void signalEntity(EntityInstanceId entity, String operation, Object input, Instant scheduledTime);
+
+    default void signalEntity(EntityInstanceId entity, String operation, Object input) {
+        signalEntity(entity, operation, input, null);
+    }
+
+    default void signalEntity(EntityInstanceId entity, String operation) {
+        signalEntity(entity, operation, null, null);
+    }
+
+    /**
+     * Locks {@code entities} and returns when all are locked for this orchestration: a critical section, closed
+     * with {@link EntityLock#close()} (use try-with-resources). Locks are taken in a global order (sorted entity
+     * IDs), so critical sections never deadlock; they are released when the section closes or the orchestration
+     * ends. Sections do not nest.
+     */
+    EntityLock lockEntities(List<EntityInstanceId> entities);
+
+    default EntityLock lockEntities(EntityInstanceId... entities) {
+        return lockEntities(List.of(entities));
+    }
+
+    /** True inside a critical section (between {@link #lockEntities} and the lock's close). */
+    boolean isInCriticalSection();
+
     /** Ends this execution and starts the orchestration again with {@code input} and a fresh history. */
     void continueAsNew(Object input, boolean preserveUnprocessedEvents);
 

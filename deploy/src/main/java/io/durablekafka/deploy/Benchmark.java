@@ -24,6 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Load harness: starts N orchestrations through the HTTP API, at most C in flight, polls each to completion
  * and prints completed orchestrations/s and start-to-completed latency percentiles. Without {@code --url} it
  * starts an embedded broker and a local cluster in this process first.
+ *
+ * <p>With {@code --entity-signals N} it measures entities instead: it sends N {@code add} signals to a few
+ * {@code Counter} entities ({@code --entity-counters}, default 4) straight to the hub's orchestrations topic from
+ * {@code --entity-senders} threads (default 4), reads the counters' states from the status topic and prints
+ * signals/s until all are applied. Against a running cluster it needs {@code --bootstrap-servers} and
+ * {@code --task-hub}.
  */
 public final class Benchmark {
 
@@ -38,17 +44,27 @@ public final class Benchmark {
         String input = options.getOrDefault("input", "null");
         String url = options.get("url");
         boolean viaKafka = "kafka".equals(options.getOrDefault("via", "http"));
+        int entitySignals = Integer.parseInt(options.getOrDefault("entity-signals", "0"));
+        boolean kafkaOnly = viaKafka || entitySignals > 0;
         KafkaCluster kafka = null;
         LocalCluster cluster = null;
         try {
             Settings settings = Main.settingsWith(options);
-            if (url == null && (!viaKafka || settings.find(Settings.BOOTSTRAP_SERVERS).isEmpty())) {
+            if (url == null && (!kafkaOnly || settings.find(Settings.BOOTSTRAP_SERVERS).isEmpty())) {
                 kafka = KafkaCluster.resolve(null);
                 settings = settings.with(Settings.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                         .with(Settings.TASK_HUB, "bench" + System.currentTimeMillis());
                 cluster = LocalCluster.start(settings, FunctionRegistry.discover(), 0, null);
                 url = cluster.baseUrl();
                 System.out.println("started embedded cluster at " + url + " (Kafka " + kafka.mode() + ")");
+            }
+            if (entitySignals > 0) {
+                if (settings.find(Settings.BOOTSTRAP_SERVERS).isEmpty()) {
+                    throw new IllegalArgumentException("--entity-signals against a running cluster needs --bootstrap-servers and --task-hub");
+                }
+                EntitySignals.run(settings, entitySignals, Integer.parseInt(options.getOrDefault("entity-counters", "4")),
+                        Integer.parseInt(options.getOrDefault("entity-senders", "4")));
+                return;
             }
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             KafkaLoad kafkaLoad = viaKafka ? new KafkaLoad(settings.bootstrapServers(), new TopicNames(settings.taskHub())) : null;
@@ -153,5 +169,128 @@ public final class Benchmark {
             pause = Math.min(pause * 2, 50);
         }
         return false;
+    }
+
+    /** The entity benchmark: add signals straight to Kafka, applied state read back from the status topic. */
+    static final class EntitySignals {
+
+        private EntitySignals() {
+        }
+
+        static void run(Settings settings, int signals, int counters, int senders) throws Exception {
+            var topics = new io.durablekafka.common.topics.TopicNames(settings.taskHub());
+            java.util.Properties pp = new java.util.Properties();
+            pp.putAll(settings.kafkaClientOverrides());
+            pp.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+            pp.put(org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all");
+            pp.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, 2);
+            java.util.Properties cp = new java.util.Properties();
+            cp.putAll(settings.kafkaClientOverrides());
+            cp.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+            cp.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            cp.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(pp,
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+                 var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(cp,
+                         new org.apache.kafka.common.serialization.StringDeserializer(),
+                         new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+                consumer.partitionsFor(topics.status()).forEach(i ->
+                        partitions.add(new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())));
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position); // fix the start before anything is sent
+
+                int warmup = Math.min(1000, Math.max(counters, signals / 10));
+                System.out.printf("warm-up: %d entity signals%n", warmup);
+                measure(producer, consumer, topics, "warmup", warmup, counters, senders);
+                System.out.printf("sending %d add signals to %d counters from %d threads%n", signals, counters, senders);
+                Result r = measure(producer, consumer, topics, "run", signals, counters, senders);
+                System.out.printf("sent: %d signals in %.2f s (%.0f/s)%n", signals, r.sendSeconds, signals / r.sendSeconds);
+                System.out.printf("applied: %d signals in %.2f s from the first send%n", signals, r.appliedSeconds);
+                System.out.printf("throughput: %.0f entity signals/s%n", signals / r.appliedSeconds);
+                System.out.printf("batching: %d status records, %.1f operations per batch%n", r.statusRecords,
+                        r.statusRecords == 0 ? 0.0 : (double) signals / r.statusRecords);
+            }
+        }
+
+        private record Result(double sendSeconds, double appliedSeconds, int statusRecords) {
+        }
+
+        private static Result measure(org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer,
+                                      org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer,
+                                      io.durablekafka.common.topics.TopicNames topics, String run, int signals,
+                                      int counters, int senders) throws Exception {
+            String prefix = "bench-" + run + "-" + Long.toString(System.currentTimeMillis(), 36);
+            List<String> ids = new ArrayList<>();
+            for (int c = 0; c < counters; c++) {
+                ids.add("@counter@" + prefix + "-" + c);
+            }
+            long[] expected = new long[counters];
+            for (int i = 0; i < signals; i++) {
+                expected[i % counters]++;
+            }
+            long begin = System.nanoTime();
+            java.util.concurrent.atomic.AtomicLong sendsDone = new java.util.concurrent.atomic.AtomicLong();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < senders; t++) {
+                int sender = t;
+                threads.add(Thread.ofPlatform().name("entity-sender-" + t).start(() -> {
+                    for (int i = sender; i < signals; i += senders) {
+                        String id = ids.get(i % counters);
+                        var message = io.durablekafka.common.messages.SignalEntity.of(id, "add", Json.toTree(1));
+                        var record = new org.apache.kafka.clients.producer.ProducerRecord<>(topics.orchestrations(), id,
+                                Json.toBytes(message));
+                        io.durablekafka.common.messages.MessageHeaders.setType(record.headers(), "SignalEntity");
+                        producer.send(record);
+                    }
+                    producer.flush();
+                }));
+            }
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                for (Thread t : threads) {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                sendsDone.set(System.nanoTime());
+            });
+            java.util.Map<String, Long> applied = new java.util.HashMap<>();
+            int statusRecords = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            int done = 0;
+            while (done < counters) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("signals not applied within 10 minutes: " + applied);
+                }
+                for (var r : consumer.poll(Duration.ofMillis(50))) {
+                    int index = ids.indexOf(r.key());
+                    if (index < 0 || r.value() == null) {
+                        continue;
+                    }
+                    statusRecords++;
+                    long value = Json.MAPPER.readTree(r.value()).path("output").asLong();
+                    applied.put(r.key(), value);
+                }
+                done = 0;
+                for (int c = 0; c < counters; c++) {
+                    if (applied.getOrDefault(ids.get(c), 0L) >= expected[c]) {
+                        done++;
+                    }
+                }
+            }
+            long end = System.nanoTime();
+            waiter.join();
+            for (int c = 0; c < counters; c++) {
+                if (applied.get(ids.get(c)) != expected[c]) {
+                    throw new IllegalStateException("counter " + ids.get(c) + " is " + applied.get(ids.get(c))
+                            + ", expected " + expected[c]);
+                }
+            }
+            return new Result((sendsDone.get() - begin) / 1e9, (end - begin) / 1e9, statusRecords);
+        }
     }
 }

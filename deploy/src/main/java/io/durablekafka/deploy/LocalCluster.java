@@ -42,7 +42,7 @@ public final class LocalCluster implements AutoCloseable {
         try {
             worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry);
             worker.start();
-            GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames()).withPort(port);
+            GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames()).withPort(port);
             gateway = new Gateway(dataDir == null ? g : g.withDataDir(dataDir.resolve("gateway")));
             gateway.start();
             node.awaitRunning(Duration.ofSeconds(60));

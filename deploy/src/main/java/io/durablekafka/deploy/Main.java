@@ -79,7 +79,7 @@ public final class Main {
                 worker.start();
                 yield worker;
             }
-            default -> new Gateway(GatewayOptions.fromSettings(settings, registry.orchestrationNames())).start();
+            default -> new Gateway(GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames())).start();
         };
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

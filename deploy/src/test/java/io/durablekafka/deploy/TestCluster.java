@@ -55,6 +55,7 @@ final class TestCluster implements AutoCloseable {
     private final Gateway gateway;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final KafkaProducer<String, byte[]> producer;
+    private StatusTopicReader statusReader;
 
     TestCluster(String name, FunctionRegistry registry, int executionCacheSize) {
         this(name, registry, executionCacheSize, true);
@@ -207,17 +208,40 @@ final class TestCluster implements AutoCloseable {
 
     /** Writes a message to the orchestrations topic, as an external producer may. */
     void send(OrchestrationMessage message) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.orchestrations(), message.instanceId(), Json.toBytes(message));
-        MessageHeaders.setType(record.headers(), MessageHeaders.typeOf(message));
         try {
-            producer.send(record).get();
+            sendAsync(message).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /**
+     * Writes a message without waiting for the acknowledgement (the producer is idempotent, so messages one thread
+     * sends arrive in order); {@link #flush()} waits for all.
+     */
+    java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAsync(OrchestrationMessage message) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.orchestrations(), message.instanceId(), Json.toBytes(message));
+        MessageHeaders.setType(record.headers(), MessageHeaders.typeOf(message));
+        return producer.send(record);
+    }
+
+    void flush() {
+        producer.flush();
+    }
+
+    /** A reader of the status topic from its beginning (entities publish their state there); closed with the cluster. */
+    synchronized StatusTopicReader statusTopic() {
+        if (statusReader == null) {
+            statusReader = new StatusTopicReader(SharedKafka.bootstrapServers(), topics.status());
+        }
+        return statusReader;
+    }
+
     @Override
     public void close() {
+        if (statusReader != null) {
+            statusReader.close();
+        }
         producer.close();
         gateway.close();
         worker.close();

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sample orchestrations and activities loaded by the local launcher (found through
+ * The sample orchestrations, activities and entities ({@link Counter}, {@link Account}, used by {@link Transfer})
+ * loaded by the local launcher (found through
  * {@code META-INF/services/io.durablekafka.sdk.FunctionProvider}).
  */
 public final class Samples implements FunctionProvider {
@@ -29,7 +30,11 @@ public final class Samples implements FunctionProvider {
                 .addActivity("Square", ctx -> {
                     long n = ctx.getInput(Long.class);
                     return n * n;
-                });
+                })
+                // Durable entities, and an orchestration with a critical section over two of them.
+                .addEntity("Counter", Counter::new)
+                .addEntity("Account", Account::new)
+                .addOrchestration("Transfer", Transfer::run);
     }
 
     /** Calls SayHello for three cities in sequence; output ["Hello Tokyo!","Hello Seattle!","Hello London!"]. */

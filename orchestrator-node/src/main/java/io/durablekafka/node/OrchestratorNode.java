@@ -128,6 +128,9 @@ public final class OrchestratorNode implements AutoCloseable {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+        // An idle stream thread blocks in poll for this long before it punctuates or commits again: short, so that
+        // early commits a rate limit put off and entity ticks are not held up by an idle poll.
+        p.put(StreamsConfig.POLL_MS_CONFIG, 10);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
         return p;
     }

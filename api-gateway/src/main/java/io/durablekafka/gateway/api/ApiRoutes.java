@@ -1,10 +1,13 @@
 package io.durablekafka.gateway.api;
 
+import io.durablekafka.gateway.views.ReadViews;
+import java.util.Set;
+
 /**
  * The route table of the gateway. Every webhook route exists under the Functions 2.x+ prefix
- * {@value #WEBHOOK_PREFIX} and the 1.x prefix {@value #V1_PREFIX} (operation name suffixed {@code V1}); the
- * management routes live under {@value #MANAGEMENT_PREFIX}. The OpenAPI document lists exactly these routes
- * (checked by a test).
+ * {@value #WEBHOOK_PREFIX} and the 1.x prefix {@value #V1_PREFIX} (operation name suffixed {@code V1}), the
+ * entity routes among them; the management routes live under {@value #MANAGEMENT_PREFIX}. The OpenAPI document
+ * lists exactly these routes (checked by a test).
  */
 public final class ApiRoutes {
 
@@ -16,7 +19,13 @@ public final class ApiRoutes {
     private ApiRoutes() {
     }
 
+    /** The routes, with entity routes that accept any entity name. */
     public static Router build(InstanceApi api, OpenApi openApi) {
+        return build(api, new EntityApi(Set.of(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
+                InstanceApi.DEFAULT_SCAN_BUDGET), openApi);
+    }
+
+    public static Router build(InstanceApi api, EntityApi entities, OpenApi openApi) {
         Router r = new Router();
         webhook(r, "GET", "/openapi.json", "getOpenApiDocument", false, openApi::serve);
         webhook(r, "POST", "/orchestrators/{functionName}", "startOrchestration", true, api::start);
@@ -31,6 +40,13 @@ public final class ApiRoutes {
         webhook(r, "POST", "/instances/{instanceId}/resume", "resumeInstance", true, api::resume);
         webhook(r, "POST", "/instances/{instanceId}/rewind", "rewindInstance", true, api::rewind);
         webhook(r, "POST", "/instances/{instanceId}/restart", "restartInstance", true, api::restart);
+        webhook(r, "GET", "/entities", "listEntities", true, entities::list);
+        // Clean-up has no route in the extension; "clean" is a literal here (an empty entity key is invalid).
+        webhook(r, "POST", "/entities/clean", "cleanEntityStorage", true, entities::clean);
+        webhook(r, "GET", "/entities/{entityName}", "listEntitiesByName", true, entities::list);
+        webhook(r, "GET", "/entities/{entityName}/{entityKey}", "getEntity", true, entities::get);
+        webhook(r, "POST", "/entities/{entityName}/{entityKey}", "signalEntity", true, entities::signal);
+        webhook(r, "DELETE", "/entities/{entityName}/{entityKey}", "deleteEntity", true, entities::delete);
 
         // The management routes: the literal "start" is registered before "{instanceId}".
         r.add("POST", MANAGEMENT_PREFIX + "/start/{orchestratorName}", "managementStart", true, api::managementStart);

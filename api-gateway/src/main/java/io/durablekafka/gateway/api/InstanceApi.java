@@ -92,6 +92,10 @@ public final class InstanceApi {
         String requestedId = call.path("instanceId");
         checkKnown(name);
         String instanceId = requestedId == null ? InstanceIds.generate() : InstanceIds.validate(requestedId);
+        if (isEntityId(instanceId)) {
+            throw ApiException.badRequest("InvalidInstanceId", "Orchestration instance IDs must not start with '@': "
+                    + "such IDs name durable entities (@name@key).");
+        }
         JsonNode input = JsonResponses.parseBody(call.body());
         Duration wait = waitTimeout(call);
         RecordMetadata ack = startInstance(call.hub(), instanceId, name, input);
@@ -128,9 +132,10 @@ public final class InstanceApi {
         boolean newId = flag(call, "restartWithNewInstanceId", true);
         Duration wait = waitTimeout(call);
         ReadViews views = call.hub().views();
-        InstanceView view = views.findConsistent(instanceId, barrierTimeout).orElseThrow(() ->
-                ApiException.badRequest("InstanceNotFound", "InstanceId does not match a valid orchestration "
-                        + "instance: no instance with ID '" + instanceId + "' was found."));
+        // An entity ID is no orchestration to restart (the nodes dead-letter starts of '@' IDs).
+        InstanceView view = views.findConsistent(instanceId, barrierTimeout).filter(v -> !isEntityId(instanceId))
+                .orElseThrow(() -> ApiException.badRequest("InstanceNotFound", "InstanceId does not match a valid "
+                        + "orchestration instance: no instance with ID '" + instanceId + "' was found."));
         InstanceStatus status = view.status();
         checkKnown(status.name());
         if (!newId && view.isActive()) {
@@ -320,7 +325,7 @@ public final class InstanceApi {
                 + "token this gateway did not issue.");
     }
 
-    private static int top(Call call) {
+    static int top(Call call) {
         String v = Hubs.blankToNull(call.query("top"));
         if (v == null) {
             return DEFAULT_TOP;
@@ -400,7 +405,7 @@ public final class InstanceApi {
      */
     public void purge(Call call) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
-        InstanceView view = requireInstance(call, instanceId);
+        InstanceView view = requireOrchestration(call, instanceId);
         if (view.isActive()) {
             throw new ApiException(412, "InstanceNotEnded", "Only orchestrations in a terminal state can be purged, "
                     + "but the orchestration with instance ID " + instanceId + " has status " + view.runtimeStatus() + ".");
@@ -427,7 +432,7 @@ public final class InstanceApi {
         ReadViews views = call.hub().views();
         views.awaitAllCaughtUp(barrierTimeout);
         List<String> ids = new ArrayList<>();
-        views.store().forEachInstance("", v -> {
+        views.store().forEachInstance("", null, true, v -> {
             if (query.test(v)) {
                 ids.add(v.instanceId());
             }
@@ -473,7 +478,7 @@ public final class InstanceApi {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String eventName = call.path("eventName");
         byte[] body = call.body();
-        InstanceView view = requireInstance(call, instanceId);
+        InstanceView view = requireOrchestration(call, instanceId);
         requireNotEnded(view, "cannot process raised events");
         JsonNode data = null;
         if (!new String(body, StandardCharsets.UTF_8).isBlank()) {
@@ -492,7 +497,7 @@ public final class InstanceApi {
     public void terminate(Call call) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
-        InstanceView view = requireInstance(call, instanceId);
+        InstanceView view = requireOrchestration(call, instanceId);
         requireNotEnded(view, "cannot be terminated");
         call.hub().publisher().publish(new TerminateOrchestration(instanceId, reason));
         accepted(call);
@@ -515,7 +520,7 @@ public final class InstanceApi {
                 reason = given.asText();
             }
         }
-        InstanceView view = requireInstance(call, instanceId);
+        InstanceView view = requireOrchestration(call, instanceId);
         requireNotEnded(view, "cannot be terminated");
         call.hub().publisher().publish(new TerminateOrchestration(instanceId, reason));
         accepted(call);
@@ -525,7 +530,7 @@ public final class InstanceApi {
     public void suspend(Call call) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
-        InstanceView view = requireInstance(call, instanceId);
+        InstanceView view = requireOrchestration(call, instanceId);
         requireNotEnded(view, "cannot be suspended");
         call.hub().publisher().publish(new SuspendOrchestration(instanceId, reason));
         accepted(call);
@@ -538,7 +543,7 @@ public final class InstanceApi {
     public void resume(Call call) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
-        InstanceView view = requireInstance(call, instanceId);
+        InstanceView view = requireOrchestration(call, instanceId);
         requireNotEnded(view, "cannot be resumed");
         call.hub().publisher().publish(new ResumeOrchestration(instanceId, reason));
         accepted(call);
@@ -551,7 +556,7 @@ public final class InstanceApi {
     public void rewind(Call call) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
-        InstanceView view = requireInstance(call, instanceId);
+        InstanceView view = requireOrchestration(call, instanceId);
         RuntimeStatus rs = view.runtimeStatus();
         if (rs == RuntimeStatus.Completed || rs == RuntimeStatus.Terminated || rs == RuntimeStatus.Canceled) {
             throw new ApiException(410, "InstanceEnded", "The instance '" + instanceId + "' is " + rs
@@ -570,6 +575,23 @@ public final class InstanceApi {
     private InstanceView requireInstance(Call call, String instanceId) throws InterruptedException {
         return call.hub().views().findConsistent(instanceId, barrierTimeout).orElseThrow(() ->
                 new ApiException(404, "InstanceNotFound", "No instance with ID '" + instanceId + "' was found."));
+    }
+
+    /**
+     * As {@link #requireInstance}, for commands to orchestrations: an entity ID ('@' first) is 404, since the
+     * nodes dead-letter orchestration commands for entities (the entity routes manage entities).
+     */
+    private InstanceView requireOrchestration(Call call, String instanceId) throws InterruptedException {
+        if (isEntityId(instanceId)) {
+            throw new ApiException(404, "InstanceNotFound", "'" + instanceId + "' is a durable entity, not an "
+                    + "orchestration instance: use the entity routes (.../entities/{entityName}/{entityKey}).");
+        }
+        return requireInstance(call, instanceId);
+    }
+
+    /** Entity IDs ({@code @name@key}) start with '@'; orchestration instance IDs must not. */
+    static boolean isEntityId(String instanceId) {
+        return !instanceId.isEmpty() && instanceId.charAt(0) == '@';
     }
 
     private static void requireNotEnded(InstanceView view, String what) {

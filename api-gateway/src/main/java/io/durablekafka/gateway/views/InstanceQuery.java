@@ -63,8 +63,23 @@ public record InstanceQuery(String idPrefix, Instant createdFrom, Instant create
         }
     }
 
-    /** Reads one page of at most {@code top} matches after {@code afterId} (null: from the start). */
+    /**
+     * Reads one page of at most {@code top} matches after {@code afterId} (null: from the start). Durable
+     * entities (IDs starting with '@') share the view but are never listed: their key range is skipped.
+     */
     public Page page(ViewStore store, String afterId, int top, int scanBudget) {
+        return page(store, idPrefix, true, afterId, top, scanBudget, this);
+    }
+
+    /**
+     * One page of the views under {@code idPrefix} in ID order, strictly after {@code afterId}, holding the
+     * first {@code top} views that pass {@code filter}, having visited at most {@code scanBudget} views (see
+     * the class comment): the paging of instance and entity lists alike.
+     *
+     * @param skipEntities leave out IDs starting with '@' (entities) at the cost of one seek
+     */
+    public static Page page(ViewStore store, String idPrefix, boolean skipEntities, String afterId, int top,
+                            int scanBudget, Predicate<InstanceView> filter) {
         if (top < 1 || scanBudget < 1) {
             throw new IllegalArgumentException("top and scanBudget must be positive");
         }
@@ -72,9 +87,9 @@ public record InstanceQuery(String idPrefix, Instant createdFrom, Instant create
         String[] lastVisited = {null};
         String[] resume = {null};
         int[] visited = {0};
-        store.forEachInstance(idPrefix, afterId, view -> {
+        store.forEachInstance(idPrefix, afterId, skipEntities, view -> {
             visited[0]++;
-            boolean match = test(view);
+            boolean match = filter.test(view);
             if (items.size() == top) {
                 // Looking ahead for one more match: only to know whether to hand out a continuation.
                 if (match || visited[0] >= scanBudget) {

@@ -65,6 +65,63 @@ class RoutingUnitTest {
     }
 
     @Test
+    void entityRoutes() {
+        String base = "/runtime/webhooks/durabletask/entities";
+        assertEquals("listEntities", found("GET", base).route().name());
+        assertEquals("listEntities", found("GET", base + "/").route().name());
+        assertEquals("listEntitiesV1", found("GET", "/admin/extensions/DurableTaskExtension/entities").route().name());
+        Router.Found byName = found("GET", "/runtime/webhooks/durableTask/Entities/Counter");
+        assertEquals("listEntitiesByName", byName.route().name());
+        assertEquals("Counter", byName.params().get("entityName"));
+        Router.Found get = found("GET", base + "/Counter/a%2Fb+c%20d");
+        assertEquals("getEntity", get.route().name());
+        assertEquals("a/b+c d", get.params().get("entityKey"));
+        assertEquals("signalEntity", found("POST", base + "/Counter/k").route().name());
+        assertEquals("deleteEntity", found("DELETE", base + "/Counter/k/").route().name());
+        // "clean" is a literal for POST only: an entity named clean can still be listed and signaled.
+        assertEquals("cleanEntityStorage", found("POST", base + "/CLEAN").route().name());
+        assertEquals("cleanEntityStorageV1", found("POST", "/admin/extensions/DurableTaskExtension/entities/clean/").route().name());
+        assertEquals("listEntitiesByName", found("GET", base + "/clean").route().name());
+        assertEquals("signalEntity", found("POST", base + "/clean/k").route().name());
+        assertEquals(Set.of("GET"), assertInstanceOf(Router.MethodNotAllowed.class, ROUTES.match("POST", base + "/Counter")).allowed());
+        assertEquals(Set.of("GET", "POST", "DELETE"),
+                assertInstanceOf(Router.MethodNotAllowed.class, ROUTES.match("PUT", base + "/Counter/k")).allowed());
+        assertInstanceOf(Router.NotFound.class, ROUTES.match("GET", base + "/a/b/c"));
+    }
+
+    @Test
+    void entityIdsAndTokens() {
+        assertEquals("@counter@Steps", EntityApi.entityId("CoUnTeR", "Steps"));
+        assertEquals("@counter@a@b/c", EntityApi.entityId("counter", "a@b/c"));
+        String[][] bad = {{"", "k", "InvalidEntityName"}, {"a@b", "k", "InvalidEntityName"},
+                {"a\u0001", "k", "InvalidEntityName"}, {"counter", "", "InvalidEntityKey"},
+                {"counter", "x\ty", "InvalidEntityKey"}, {"counter", "x\u007f", "InvalidEntityKey"}};
+        for (String[] b : bad) {
+            ApiException e = assertThrows(ApiException.class, () -> EntityApi.entityId(b[0], b[1]));
+            assertEquals(400, e.status());
+            assertEquals(b[2], e.error());
+        }
+        for (String id : List.of("@counter@a", "@counter@ünï|côdé@x")) {
+            assertEquals(id, EntityApi.decodeToken(EntityApi.encodeToken(id)));
+        }
+        assertNull(EntityApi.decodeToken(null));
+        assertEquals("InvalidContinuationToken", assertThrows(ApiException.class,
+                () -> EntityApi.decodeToken(InstanceApi.encodeToken("order-1"))).error());
+        assertEquals("InvalidContinuationToken", assertThrows(ApiException.class,
+                () -> InstanceApi.decodeToken(EntityApi.encodeToken("@counter@a"))).error());
+    }
+
+    @Test
+    void entityListItems() throws Exception {
+        var status = new io.durablekafka.common.status.InstanceStatus("@counter@a@b", "counter", null,
+                io.durablekafka.common.status.RuntimeStatus.Running, null, io.durablekafka.common.serde.Json.toTree(5),
+                null, null, Instant.parse("2019-12-18T21:45:00Z"), Instant.parse("2019-12-18T21:45:44.6326361Z"), null, 0, 3);
+        assertEquals("{\"entityId\":{\"key\":\"a@b\",\"name\":\"counter\"},\"lastOperationTime\":"
+                + "\"2019-12-18T21:45:44.6326361Z\"}", EntityApi.render(status, false).toString());
+        assertEquals(5, EntityApi.render(status, true).get("state").asInt());
+    }
+
+    @Test
     void theOpenApiDocumentListsExactlyTheRegisteredRoutes() {
         ObjectNode doc = new OpenApi().document();
         assertEquals("3.0.3", doc.get("openapi").asText());
@@ -173,5 +230,13 @@ class RoutingUnitTest {
         assertThrows(IllegalArgumentException.class, () -> plain.withTaskHubs(List.of("solo2", "SOLO2")));
         assertThrows(IllegalArgumentException.class, () -> plain.withTaskHubs(List.of("bad hub")));
         assertEquals(8080, plain.withPort(8080).port());
+
+        // Entity names: none by default (any accepted), from the three-argument factory, or set afterwards.
+        assertEquals(Set.of(), o.knownEntities());
+        GatewayOptions withEntities = GatewayOptions.fromSettings(settings, Set.of("Hello"), Set.of("Counter"));
+        assertEquals(Set.of("Counter"), withEntities.knownEntities());
+        assertEquals(Set.of("Hello"), withEntities.knownOrchestrations());
+        assertEquals(Set.of("Counter"), withEntities.withPort(1).withMaxBodyBytes(5).knownEntities());
+        assertEquals(Set.of("Device"), plain.withKnownEntities(Set.of("Device")).knownEntities());
     }
 }

@@ -32,6 +32,13 @@ import java.time.Instant;
         @JsonSubTypes.Type(value = HistoryEvent.ExecutionTerminated.class, name = "ExecutionTerminated"),
         @JsonSubTypes.Type(value = HistoryEvent.ExecutionSuspended.class, name = "ExecutionSuspended"),
         @JsonSubTypes.Type(value = HistoryEvent.ExecutionResumed.class, name = "ExecutionResumed"),
+        @JsonSubTypes.Type(value = HistoryEvent.EntityOperationCalled.class, name = "EntityOperationCalled"),
+        @JsonSubTypes.Type(value = HistoryEvent.EntityOperationSignaled.class, name = "EntityOperationSignaled"),
+        @JsonSubTypes.Type(value = HistoryEvent.EntityOperationCompleted.class, name = "EntityOperationCompleted"),
+        @JsonSubTypes.Type(value = HistoryEvent.EntityOperationFailed.class, name = "EntityOperationFailed"),
+        @JsonSubTypes.Type(value = HistoryEvent.EntityLockRequested.class, name = "EntityLockRequested"),
+        @JsonSubTypes.Type(value = HistoryEvent.EntityLockGranted.class, name = "EntityLockGranted"),
+        @JsonSubTypes.Type(value = HistoryEvent.EntityUnlockSent.class, name = "EntityUnlockSent"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -94,5 +101,33 @@ public sealed interface HistoryEvent {
     }
 
     record ExecutionResumed(Instant timestamp, String reason) implements HistoryEvent {
+    }
+
+    /** The orchestration called operation {@code operation} of entity {@code entityId} ({@code @name@key}). */
+    record EntityOperationCalled(Instant timestamp, int taskId, String entityId, String operation, JsonNode input)
+            implements HistoryEvent {
+    }
+
+    /** The orchestration signaled an entity (one-way), to run no earlier than {@code scheduledTime} if set. */
+    record EntityOperationSignaled(Instant timestamp, int taskId, String entityId, String operation, JsonNode input,
+                                   Instant scheduledTime) implements HistoryEvent {
+    }
+
+    record EntityOperationCompleted(Instant timestamp, int taskScheduledId, JsonNode result) implements HistoryEvent {
+    }
+
+    record EntityOperationFailed(Instant timestamp, int taskScheduledId, FailureDetails failure) implements HistoryEvent {
+    }
+
+    /** The orchestration asked for the locks of {@code lockSet} (sorted entity IDs): a critical section starts. */
+    record EntityLockRequested(Instant timestamp, int taskId, java.util.List<String> lockSet) implements HistoryEvent {
+    }
+
+    /** Every entity of the lock requested under {@code taskScheduledId} is locked for the orchestration. */
+    record EntityLockGranted(Instant timestamp, int taskScheduledId) implements HistoryEvent {
+    }
+
+    /** The critical section closed: the locks of {@code lockSet} were released. */
+    record EntityUnlockSent(Instant timestamp, int taskId, java.util.List<String> lockSet) implements HistoryEvent {
     }
 }

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 /**
  * A message for one orchestration instance, the value of a record on the {@code orchestrations} topic
  * (key = instance ID). This is a public contract: external producers may write {@link StartOrchestration}
- * and {@link RaiseEvent} records themselves. The {@code type} property selects the record type and
+ * and {@link RaiseEvent} records themselves, and {@link SignalEntity} records for entities (key = entity ID
+ * {@code @name@key}). The {@code type} property selects the record type and
  * {@code v} is the schema version (readers dead-letter versions newer than they know).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
@@ -24,12 +25,20 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ResumeOrchestration.class, name = "ResumeOrchestration"),
         @JsonSubTypes.Type(value = RewindOrchestration.class, name = "RewindOrchestration"),
         @JsonSubTypes.Type(value = PurgeInstance.class, name = "PurgeInstance"),
+        @JsonSubTypes.Type(value = SignalEntity.class, name = "SignalEntity"),
+        @JsonSubTypes.Type(value = CallEntity.class, name = "CallEntity"),
+        @JsonSubTypes.Type(value = CompleteEntityOperation.class, name = "CompleteEntityOperation"),
+        @JsonSubTypes.Type(value = FailEntityOperation.class, name = "FailEntityOperation"),
+        @JsonSubTypes.Type(value = RequestEntityLock.class, name = "RequestEntityLock"),
+        @JsonSubTypes.Type(value = GrantEntityLock.class, name = "GrantEntityLock"),
+        @JsonSubTypes.Type(value = ReleaseEntityLock.class, name = "ReleaseEntityLock"),
 })
 @JsonIgnoreProperties(value = {"v"}, allowGetters = true, ignoreUnknown = true)
 public sealed interface OrchestrationMessage
         permits StartOrchestration, RaiseEvent, CompleteTask, FailTask, CompleteSubOrchestration,
         FailSubOrchestration, TerminateOrchestration, SuspendOrchestration, ResumeOrchestration,
-        RewindOrchestration, PurgeInstance {
+        RewindOrchestration, PurgeInstance, SignalEntity, CallEntity, CompleteEntityOperation, FailEntityOperation,
+        RequestEntityLock, GrantEntityLock, ReleaseEntityLock {
 
     int SCHEMA_VERSION = 1;
 

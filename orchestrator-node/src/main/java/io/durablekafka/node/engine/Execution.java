@@ -111,6 +111,9 @@ final class Execution {
             case HistoryEvent.SubOrchestrationInstanceCompleted e -> deliver(e);
             case HistoryEvent.SubOrchestrationInstanceFailed e -> deliver(e);
             case HistoryEvent.EventRaised e -> deliver(e);
+            case HistoryEvent.EntityOperationCompleted e -> deliver(e);
+            case HistoryEvent.EntityOperationFailed e -> deliver(e);
+            case HistoryEvent.EntityLockGranted e -> deliver(e);
             default -> {
                 // Scheduling events are matched when the code re-takes them; the rest carry no input for the code.
             }

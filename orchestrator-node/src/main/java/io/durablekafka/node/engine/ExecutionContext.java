@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.history.HistoryEvent;
 import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.status.FailureDetails;
+import io.durablekafka.sdk.EntityInstanceId;
+import io.durablekafka.sdk.EntityLock;
+import io.durablekafka.sdk.EntityOperationFailedException;
+import io.durablekafka.sdk.LockingRulesViolationException;
 import io.durablekafka.sdk.RetryPolicy;
 import io.durablekafka.sdk.Task;
 import io.durablekafka.sdk.TaskCanceledException;
@@ -55,6 +59,11 @@ final class ExecutionContext implements TaskOrchestrationContext {
     /** Events nobody waited for yet, in arrival order (kept for continueAsNew(preserve)). */
     private final LinkedHashMap<Long, HistoryEvent.EventRaised> bufferedEvents = new LinkedHashMap<>();
     private long bufferedSeq;
+
+    /** Entity and operation of open callEntity tasks, for the failure they may end with. */
+    private final Map<Integer, EntityCall> entityCalls = new HashMap<>();
+    /** The open critical section, or null. */
+    private CriticalSection criticalSection;
 
     private JsonNode customStatus;
     private JsonNode output;
@@ -108,6 +117,9 @@ final class ExecutionContext implements TaskOrchestrationContext {
             case HistoryEvent.SubOrchestrationInstanceCompleted e -> openTasks.containsKey(e.taskScheduledId());
             case HistoryEvent.SubOrchestrationInstanceFailed e -> openTasks.containsKey(e.taskScheduledId());
             case HistoryEvent.EventRaised e -> true;
+            case HistoryEvent.EntityOperationCompleted e -> openTasks.containsKey(e.taskScheduledId());
+            case HistoryEvent.EntityOperationFailed e -> openTasks.containsKey(e.taskScheduledId());
+            case HistoryEvent.EntityLockGranted e -> openTasks.containsKey(e.taskScheduledId());
             default -> false;
         };
     }
@@ -127,6 +139,18 @@ final class ExecutionContext implements TaskOrchestrationContext {
                 take(id).fail(new TaskFailedException(taskNames.getOrDefault(id, "?"), id, e.failure()));
             }
             case HistoryEvent.EventRaised e -> deliverEvent(e);
+            case HistoryEvent.EntityOperationCompleted e -> {
+                entityCalls.remove(e.taskScheduledId());
+                take(e.taskScheduledId()).complete(e.result());
+            }
+            case HistoryEvent.EntityOperationFailed e -> {
+                int id = e.taskScheduledId();
+                EntityCall call = entityCalls.remove(id);
+                take(id).fail(call == null
+                        ? new TaskFailedException(taskNames.getOrDefault(id, "?"), id, e.failure())
+                        : new EntityOperationFailedException(call.entity(), call.operation(), id, e.failure()));
+            }
+            case HistoryEvent.EntityLockGranted e -> take(e.taskScheduledId()).complete(null);
             default -> throw new IllegalArgumentException("not a completion event: " + event);
         }
     }
@@ -269,12 +293,21 @@ final class ExecutionContext implements TaskOrchestrationContext {
     public <V> Task<V> callSubOrchestrator(String orchestrationName, Object subInput, String subInstanceId,
                                            TaskOptions options, Class<V> returnType) {
         requireName(orchestrationName, "orchestration");
+        checkAlive();
+        requireNoCriticalSection("start sub-orchestration '" + orchestrationName + "'");
         JsonNode in = Json.toTree(subInput);
         RetryPolicy policy = options == null ? null : options.retryPolicy();
         if (policy == null) {
             return startSubOrchestration(orchestrationName, in, subInstanceId, returnType);
         }
         return new RetriableTask<>(this, policy, () -> startSubOrchestration(orchestrationName, in, subInstanceId, returnType));
+    }
+
+    private void requireNoCriticalSection(String what) {
+        if (criticalSection != null) {
+            throw new LockingRulesViolationException("cannot " + what + " inside a critical section (entities "
+                    + criticalSection.ids + " are locked); close the lock first");
+        }
     }
 
     private <V> LeafTask<V> startSubOrchestration(String orchestrationName, JsonNode in, String subInstanceId, Class<V> returnType) {
@@ -350,6 +383,100 @@ final class ExecutionContext implements TaskOrchestrationContext {
         requireName(targetInstanceId, "instance ID");
         requireName(eventName, "event");
         take(new Action.SendEvent(nextTaskId, targetInstanceId, eventName, Json.toTree(data)));
+    }
+
+    // ---------------------------------------------------------------- entities
+
+    @Override
+    public <V> Task<V> callEntity(EntityInstanceId entity, String operation, Object operationInput, Class<V> returnType) {
+        checkAlive();
+        java.util.Objects.requireNonNull(entity, "entity");
+        requireName(operation, "operation");
+        String entityId = entity.toString();
+        if (criticalSection != null && !criticalSection.ids.contains(entityId)) {
+            throw new LockingRulesViolationException("cannot call entity '" + entityId + "' inside a critical section: only "
+                    + "the locked entities " + criticalSection.ids + " may be called");
+        }
+        int id = nextTaskId;
+        take(new Action.CallEntityOperation(id, entityId, operation, Json.toTree(operationInput)));
+        entityCalls.put(id, new EntityCall(entity, operation));
+        return open(id, entityId + "." + operation, returnType);
+    }
+
+    @Override
+    public void signalEntity(EntityInstanceId entity, String operation, Object operationInput, Instant scheduledTime) {
+        checkAlive();
+        java.util.Objects.requireNonNull(entity, "entity");
+        requireName(operation, "operation");
+        String entityId = entity.toString();
+        if (criticalSection != null && criticalSection.ids.contains(entityId)) {
+            throw new LockingRulesViolationException("cannot signal entity '" + entityId + "' inside a critical section "
+                    + "that locks it; call it instead");
+        }
+        take(new Action.SignalEntityOperation(nextTaskId, entityId, operation, Json.toTree(operationInput), scheduledTime));
+    }
+
+    @Override
+    public EntityLock lockEntities(List<EntityInstanceId> entities) {
+        checkAlive();
+        if (entities == null || entities.isEmpty()) {
+            throw new IllegalArgumentException("lockEntities needs at least one entity");
+        }
+        if (criticalSection != null) {
+            throw new LockingRulesViolationException("critical sections cannot be nested: entities " + criticalSection.ids
+                    + " are already locked");
+        }
+        java.util.TreeMap<String, EntityInstanceId> sorted = new java.util.TreeMap<>();
+        for (EntityInstanceId e : entities) {
+            sorted.put(java.util.Objects.requireNonNull(e, "entity").toString(), e);
+        }
+        List<String> ids = List.copyOf(sorted.keySet());
+        int id = nextTaskId;
+        take(new Action.LockEntities(id, ids));
+        LeafTask<Void> granted = open(id, "lock " + ids, Void.class);
+        CriticalSection section = new CriticalSection(id, ids, List.copyOf(sorted.values()));
+        criticalSection = section;
+        granted.await();
+        return section;
+    }
+
+    @Override
+    public boolean isInCriticalSection() {
+        return criticalSection != null;
+    }
+
+    private record EntityCall(EntityInstanceId entity, String operation) {
+    }
+
+    /** The lock handed to the code; closing it records the unlock. */
+    private final class CriticalSection implements EntityLock {
+        private final int lockTaskId;
+        private final List<String> ids;
+        private final List<EntityInstanceId> entities;
+        private boolean closed;
+
+        CriticalSection(int lockTaskId, List<String> ids, List<EntityInstanceId> entities) {
+            this.lockTaskId = lockTaskId;
+            this.ids = ids;
+            this.entities = entities;
+        }
+
+        @Override
+        public List<EntityInstanceId> getLockedEntities() {
+            return entities;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            if (criticalSection == this) {
+                take(new Action.UnlockEntities(nextTaskId, lockTaskId, ids));
+                criticalSection = null;
+            }
+            closed = true;
+        }
     }
 
     @Override

@@ -5,6 +5,13 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.durablekafka.common.history.HistoryEvent;
 import io.durablekafka.common.history.HistoryRecord;
 import io.durablekafka.common.messages.ActivityRequest;
+import io.durablekafka.common.messages.CallEntity;
+import io.durablekafka.common.messages.CompleteEntityOperation;
+import io.durablekafka.common.messages.FailEntityOperation;
+import io.durablekafka.common.messages.GrantEntityLock;
+import io.durablekafka.common.messages.ReleaseEntityLock;
+import io.durablekafka.common.messages.RequestEntityLock;
+import io.durablekafka.common.messages.SignalEntity;
 import io.durablekafka.common.messages.CompleteSubOrchestration;
 import io.durablekafka.common.messages.CompleteTask;
 import io.durablekafka.common.messages.FailSubOrchestration;
@@ -88,6 +95,17 @@ public final class OrchestrationEngine {
                         ? deliver(step, new HistoryEvent.SubOrchestrationInstanceCompleted(step.now, c.taskId(), c.result())) : null;
                 case FailSubOrchestration f -> sameExecution(step, f.executionId())
                         ? deliver(step, new HistoryEvent.SubOrchestrationInstanceFailed(step.now, f.taskId(), f.failure())) : null;
+                case CompleteEntityOperation c -> sameExecution(step, c.executionId())
+                        ? deliver(step, new HistoryEvent.EntityOperationCompleted(step.now, c.taskId(), c.result())) : null;
+                case FailEntityOperation f -> sameExecution(step, f.executionId())
+                        ? deliver(step, new HistoryEvent.EntityOperationFailed(step.now, f.taskId(), f.failure())) : null;
+                // A grant for an execution that ended comes after its locks were released: nothing to do.
+                case GrantEntityLock g -> sameExecution(step, g.executionId())
+                        ? deliver(step, new HistoryEvent.EntityLockGranted(step.now, g.taskId())) : null;
+                case SignalEntity ignored -> notForOrchestrations(message);
+                case CallEntity ignored -> notForOrchestrations(message);
+                case RequestEntityLock ignored -> notForOrchestrations(message);
+                case ReleaseEntityLock ignored -> notForOrchestrations(message);
             };
             step.commit();
             return rejection;
@@ -95,6 +113,10 @@ public final class OrchestrationEngine {
             cache.remove(id);
             throw e;
         }
+    }
+
+    private static String notForOrchestrations(OrchestrationMessage message) {
+        return message.getClass().getSimpleName() + " is an entity message; it was routed to the orchestration engine";
     }
 
     /** Fires a durable timer that came due (already removed from the timer store). */
@@ -223,6 +245,7 @@ public final class OrchestrationEngine {
         java.util.Map<Integer, HistoryEvent.TaskScheduled> activities = new java.util.HashMap<>();
         java.util.Map<Integer, HistoryEvent.SubOrchestrationInstanceCreated> children = new java.util.HashMap<>();
         java.util.Map<Integer, HistoryEvent.TimerCreated> openTimers = new java.util.LinkedHashMap<>();
+        HistoryEvent.EntityLockRequested[] openLock = new HistoryEvent.EntityLockRequested[1];
         for (HistoryEvent e : old) {
             switch (e) {
                 case HistoryEvent.TaskScheduled s -> {
@@ -239,6 +262,14 @@ public final class OrchestrationEngine {
                 }
                 case HistoryEvent.TimerFired t -> {
                     openTimers.remove(t.timerId());
+                    kept.add(e);
+                }
+                case HistoryEvent.EntityLockRequested l -> {
+                    openLock[0] = l;
+                    kept.add(e);
+                }
+                case HistoryEvent.EntityUnlockSent u -> {
+                    openLock[0] = null;
                     kept.add(e);
                 }
                 case HistoryEvent.TaskFailed f -> {
@@ -269,6 +300,15 @@ public final class OrchestrationEngine {
         for (HistoryEvent.TimerCreated t : openTimers.values()) {
             step.timers.add(new InstanceState.PendingTimer(t.taskId(), t.fireAt()));
             step.effects.add(() -> timers.schedule(step.instanceId, t.taskId(), t.fireAt()));
+        }
+        if (openLock[0] != null) {
+            // It failed inside a critical section, whose locks were released then: ask for them again (same lock
+            // task, so the grant completes a wait that replay re-opens, and is ignored when it was granted before).
+            HistoryEvent.EntityLockRequested l = openLock[0];
+            step.entityLock = new InstanceState.EntityLockState(l.taskId(), l.lockSet());
+            String executionId = step.executionId;
+            step.effects.add(() -> outputs.orchestration(new RequestEntityLock(l.lockSet().getFirst(), step.instanceId,
+                    executionId, l.taskId(), l.lockSet(), 0)));
         }
         // Replay now: code that failed by itself (not through a task) fails again at once.
         Execution exec = loadExecution(step);
@@ -317,6 +357,7 @@ public final class OrchestrationEngine {
                         + MAX_CONTINUE_AS_NEW_PER_STEP + " times without awaiting anything"));
                 return;
             }
+            step.releaseEntityLock();
             step.dropHistoryAndTimers();
             String executionId = UUID.nameUUIDFromBytes((step.executionId + "|continue").getBytes(StandardCharsets.UTF_8))
                     .toString().replace("-", "");
@@ -450,6 +491,32 @@ public final class OrchestrationEngine {
                 step.effects.add(() -> outputs.orchestration(new RaiseEvent(e.instanceId(), e.name(), e.input())));
                 yield new HistoryEvent.EventSent(step.now, e.taskId(), e.instanceId(), e.name(), e.input());
             }
+            case Action.CallEntityOperation c -> {
+                String executionId = step.executionId;
+                step.effects.add(() -> outputs.orchestration(new CallEntity(c.entityId(), c.operation(), c.input(),
+                        step.instanceId, executionId, c.taskId())));
+                yield new HistoryEvent.EntityOperationCalled(step.now, c.taskId(), c.entityId(), c.operation(), c.input());
+            }
+            case Action.SignalEntityOperation sig -> {
+                step.effects.add(() -> outputs.orchestration(new SignalEntity(sig.entityId(), sig.operation(), sig.input(),
+                        sig.scheduledTime(), step.instanceId)));
+                yield new HistoryEvent.EntityOperationSignaled(step.now, sig.taskId(), sig.entityId(), sig.operation(),
+                        sig.input(), sig.scheduledTime());
+            }
+            case Action.LockEntities l -> {
+                step.entityLock = new InstanceState.EntityLockState(l.taskId(), l.entities());
+                String executionId = step.executionId;
+                step.effects.add(() -> outputs.orchestration(new RequestEntityLock(l.entities().getFirst(),
+                        step.instanceId, executionId, l.taskId(), l.entities(), 0)));
+                yield new HistoryEvent.EntityLockRequested(step.now, l.taskId(), l.entities());
+            }
+            case Action.UnlockEntities u -> {
+                step.entityLock = null;
+                String executionId = step.executionId;
+                step.effects.add(() -> u.entities().forEach(entity -> outputs.orchestration(
+                        new ReleaseEntityLock(entity, step.instanceId, executionId, u.lockTaskId()))));
+                yield new HistoryEvent.EntityUnlockSent(step.now, u.taskId(), u.entities());
+            }
         };
     }
 
@@ -505,6 +572,7 @@ public final class OrchestrationEngine {
         StartOrchestration.ParentInstance parent;
         List<HistoryEvent> deferred;
         List<InstanceState.PendingTimer> timers;
+        InstanceState.EntityLockState entityLock;
         long storedHistorySize;
         final List<HistoryEvent> appended = new ArrayList<>();
         final List<Runnable> effects = new ArrayList<>();
@@ -528,6 +596,7 @@ public final class OrchestrationEngine {
                 parent = before.parent();
                 deferred = new ArrayList<>(before.deferred());
                 timers = new ArrayList<>(before.timers());
+                entityLock = before.entityLock();
                 storedHistorySize = before.historySize();
             } else {
                 deferred = new ArrayList<>();
@@ -582,9 +651,26 @@ public final class OrchestrationEngine {
             deferred = new ArrayList<>();
         }
 
-        /** The execution ended: tell the parent, drop pending timers. */
+        /**
+         * Releases the locks of a critical section the execution is in (or waits for): a release goes to every
+         * entity of the lock set, which either unlocks or cancels the request still on its way.
+         */
+        void releaseEntityLock() {
+            if (entityLock == null) {
+                return;
+            }
+            changed = true;
+            InstanceState.EntityLockState lock = entityLock;
+            String owner = executionId;
+            entityLock = null;
+            effects.add(() -> lock.entities().forEach(entity -> outputs.orchestration(
+                    new ReleaseEntityLock(entity, instanceId, owner, lock.taskId()))));
+        }
+
+        /** The execution ended: tell the parent, drop pending timers, release entity locks. */
         void ended(FailureDetails failureForParent) {
             changed = true;
+            releaseEntityLock();
             List<InstanceState.PendingTimer> pending = List.copyOf(timers);
             timers.clear();
             deferred.clear();
@@ -611,7 +697,7 @@ public final class OrchestrationEngine {
             }
             long base = storedHistorySize;
             InstanceState after = new InstanceState(instanceId, name, executionId, status, input, output, customStatus,
-                    failure, createdTime, now, base + appended.size(), parent, deferred, timers, inputOffset);
+                    failure, createdTime, now, base + appended.size(), parent, deferred, timers, inputOffset, entityLock);
             effects.forEach(Runnable::run);
             for (int i = 0; i < appended.size(); i++) {
                 HistoryEvent event = appended.get(i);

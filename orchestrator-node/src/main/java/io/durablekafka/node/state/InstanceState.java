@@ -16,6 +16,8 @@ import java.util.List;
  *
  * @param deferred events that arrived while the instance was suspended, delivered on resume
  * @param timers   durable timers still pending, so that they can be removed when the instance ends
+ * @param entityLock the entity locks the current execution holds or has asked for (null outside a critical
+ *                   section), so that they can be released when the instance ends
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record InstanceState(
@@ -33,7 +35,8 @@ public record InstanceState(
         ParentInstance parent,
         List<HistoryEvent> deferred,
         List<PendingTimer> timers,
-        long inputOffset) {
+        long inputOffset,
+        EntityLockState entityLock) {
 
     public InstanceState {
         deferred = deferred == null ? List.of() : List.copyOf(deferred);
@@ -41,6 +44,13 @@ public record InstanceState(
     }
 
     public record PendingTimer(int timerId, Instant fireAt) {
+    }
+
+    /** A critical section: the lock task's ID and the locked entities (sorted entity IDs). */
+    public record EntityLockState(int taskId, List<String> entities) {
+        public EntityLockState {
+            entities = entities == null ? List.of() : List.copyOf(entities);
+        }
     }
 
     public InstanceStatus toStatus() {

@@ -4,6 +4,9 @@ import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.serde.JsonSerde;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.node.engine.EngineSettings;
+import io.durablekafka.node.entities.EntityQueueStore;
+import io.durablekafka.node.entities.EntityRecord;
+import io.durablekafka.node.entities.ScheduledSignalStore;
 import io.durablekafka.node.history.HistoryStore;
 import io.durablekafka.node.state.InstanceState;
 import io.durablekafka.node.timers.TimerStore;
@@ -15,10 +18,16 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
-/** The node's Kafka Streams topology: one source, one processor with three stores, five sinks. */
+/**
+ * The node's Kafka Streams topology: one source, one processor with six stores (instances, history and timers of
+ * orchestrations; state, queues and scheduled signals of entities), five sinks.
+ */
 public final class NodeTopology {
 
     public static final String INSTANCES_STORE = "instances";
+    public static final String ENTITIES_STORE = "entities";
+    /** How often entities with queued signals are drained (a batch per entity). */
+    static final Duration ENTITY_TICK = Duration.ofMillis(2);
     static final String SOURCE = "orchestrations-source";
     static final String PROCESSOR = "orchestration-processor";
     static final String TASKS_SINK = "tasks-sink";
@@ -41,6 +50,12 @@ public final class NodeTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HistoryStore.NAME),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TimerStore.NAME),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTITIES_STORE),
+                Serdes.String(), JsonSerde.of(EntityRecord.class)).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EntityQueueStore.NAME),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ScheduledSignalStore.NAME),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         topology.addSink(TASKS_SINK, (key, value, ctx) -> {
             var queue = ctx.headers().lastHeader(OrchestrationProcessor.QUEUE_HEADER);

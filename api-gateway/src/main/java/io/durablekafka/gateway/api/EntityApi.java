@@ -1,0 +1,347 @@
+package io.durablekafka.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.durablekafka.common.history.HistoryRecord;
+import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.common.messages.ReleaseEntityLock;
+import io.durablekafka.common.messages.SignalEntity;
+import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.status.InstanceStatus;
+import io.durablekafka.gateway.views.EntityQuery;
+import io.durablekafka.gateway.views.InstanceQuery;
+import io.durablekafka.gateway.views.InstanceView;
+import io.durablekafka.gateway.views.ReadViews;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable entity operations of the Durable Functions HTTP API: signal ({@code POST}), delete
+ * ({@code DELETE}, a signal of {@code delete}), get the state, list, and clean the entity storage.
+ *
+ * <p>An entity {@code (name, key)} is the instance ID {@code @name@key} with the name in lower case. Its state
+ * comes from the status view, where the node publishes it as an {@code InstanceStatus} ({@code output} = the
+ * state, {@code customStatus.lockedBy} = the orchestration holding its lock, {@code lastUpdatedTime} = the time
+ * of its last operation; a tombstone once deleted). Signals are {@link SignalEntity} records on the hub's
+ * {@code orchestrations} topic, keyed by the entity ID.
+ */
+public final class EntityApi {
+
+    /** The operation {@code DELETE} signals. */
+    public static final String DELETE_OPERATION = "delete";
+    /** {@code source} of the signals the HTTP API sends. */
+    public static final String HTTP_SOURCE = "http";
+    /** {@code source} of the {@code delete} signals a storage clean-up sends. */
+    public static final String CLEAN_SOURCE = "clean";
+    private static final Logger LOG = LoggerFactory.getLogger(EntityApi.class);
+    /** Entity tokens differ from instance tokens: one cannot be used for the other list. */
+    private static final String TOKEN_VERSION = "e1|";
+    /** ISO-8601 UTC with as many fraction digits as needed, as the extension writes {@code lastOperationTime}. */
+    private static final DateTimeFormatter LAST_OPERATION_TIME = new DateTimeFormatterBuilder().appendInstant(-1)
+            .toFormatter(Locale.ROOT);
+
+    private final Set<String> knownEntities;
+    private final Duration barrierTimeout;
+    private final int scanBudget;
+
+    /**
+     * @param knownEntities  entity names a signal may use (any case); empty accepts any
+     * @param barrierTimeout longest a read waits for the views to be consistent with Kafka
+     * @param scanBudget     entities a list page visits at most
+     */
+    public EntityApi(Set<String> knownEntities, Duration barrierTimeout, int scanBudget) {
+        this.knownEntities = knownEntities.stream().map(n -> n.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
+        this.barrierTimeout = barrierTimeout;
+        this.scanBudget = scanBudget;
+    }
+
+    // ------------------------------------------------------------------------------------------ signal
+
+    /**
+     * {@code POST .../entities/{entityName}/{entityKey}?op=}: 202 once the {@code SignalEntity} is in Kafka. The
+     * body is the operation's input (JSON; empty: null). 400 for an invalid name or key, a missing {@code op},
+     * a body that is not {@code application/json} or not JSON; 404 for an entity name that is not registered.
+     */
+    public void signal(Call call) throws Exception {
+        String entityId = entityId(call);
+        String op = call.query("op");
+        if (op == null || op.isEmpty()) {
+            throw ApiException.badRequest("MissingOperation", "The 'op' query parameter must name the operation to "
+                    + "run, e.g. ?op=add (the nodes refuse signals without an operation name).");
+        }
+        send(call, entityId, op);
+    }
+
+    /** {@code DELETE .../entities/{entityName}/{entityKey}}: signals the operation {@code delete} (202). */
+    public void delete(Call call) throws Exception {
+        send(call, entityId(call), DELETE_OPERATION);
+    }
+
+    private void send(Call call, String entityId, String operation) throws Exception {
+        JsonNode input = input(call);
+        checkKnown(call.path("entityName"));
+        call.hub().publisher().publish(new SignalEntity(entityId, operation, input, null, HTTP_SOURCE));
+        call.ctx().status(202);
+    }
+
+    /** The operation input: an empty body is null; otherwise the body must be {@code application/json}. */
+    private static JsonNode input(Call call) throws Exception {
+        byte[] body = call.body();
+        if (new String(body, StandardCharsets.UTF_8).isBlank()) {
+            return null;
+        }
+        String mediaType = call.mediaType();
+        if (!"application/json".equals(mediaType)) {
+            throw ApiException.badRequest("UnsupportedContentType", "The request content must be application/json"
+                    + (mediaType == null ? " (no Content-Type was sent)." : ", not " + mediaType + "."));
+        }
+        return JsonResponses.parseBody(body);
+    }
+
+    private void checkKnown(String name) {
+        if (!knownEntities.isEmpty() && !knownEntities.contains(name.toLowerCase(Locale.ROOT))) {
+            throw new ApiException(404, "UnknownEntity", "The entity name '" + name + "' was not found. Known "
+                    + "entities: " + knownEntities.stream().sorted().toList() + ".");
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------- get
+
+    /**
+     * {@code GET .../entities/{entityName}/{entityKey}}: 200 with the entity's state as the body, 404 when the
+     * entity does not exist (never signaled, deleted, or without state). A miss runs the read barrier first.
+     */
+    public void get(Call call) throws InterruptedException {
+        String entityId = entityId(call);
+        Optional<InstanceView> view = call.hub().views().findConsistent(entityId, barrierTimeout);
+        JsonNode state = view.filter(v -> !v.isPendingStart()).map(v -> EntityQuery.state(v.status())).orElse(null);
+        if (state == null) {
+            throw new ApiException(404, "EntityNotFound", "No entity '" + call.path("entityKey") + "' of '"
+                    + call.path("entityName") + "' (" + entityId + ") was found.");
+        }
+        JsonResponses.send(call.ctx(), 200, state);
+    }
+
+    // -------------------------------------------------------------------------------------------- list
+
+    /**
+     * {@code GET .../entities[/{entityName}]?fetchState=&lastOperationTimeFrom=&lastOperationTimeTo=&top=}: one
+     * page of entities in entity ID order, each {@code {"entityId": {"key", "name"}, "lastOperationTime"}} plus
+     * {@code "state"} with {@code fetchState=true}; paged with {@code x-ms-continuation-token} like the
+     * instance list.
+     */
+    public void list(Call call) throws InterruptedException {
+        String name = call.path("entityName");
+        if (name != null) {
+            validateName(name);
+        }
+        EntityQuery query = new EntityQuery(name, InstanceApi.time(call, "lastOperationTimeFrom"),
+                InstanceApi.time(call, "lastOperationTimeTo"));
+        int top = InstanceApi.top(call);
+        boolean fetchState = InstanceApi.flag(call, "fetchState", false);
+        String after = decodeToken(call.header(InstanceApi.CONTINUATION_HEADER));
+        ReadViews views = call.hub().views();
+        views.awaitAllCaughtUp(barrierTimeout);
+        InstanceQuery.Page page = query.page(views.store(), after, top, scanBudget);
+        ArrayNode body = Json.MAPPER.createArrayNode();
+        for (InstanceView v : page.items()) {
+            body.add(render(v.status(), fetchState));
+        }
+        if (page.hasMore()) {
+            call.ctx().header(InstanceApi.CONTINUATION_HEADER, encodeToken(page.resume()));
+        }
+        JsonResponses.send(call.ctx(), 200, body);
+    }
+
+    /** An entity as the extension lists it ({@code DurableEntityStatus}). */
+    static ObjectNode render(InstanceStatus status, boolean fetchState) {
+        String id = status.instanceId();
+        int second = id.indexOf('@', 1);
+        ObjectNode item = Json.MAPPER.createObjectNode();
+        ObjectNode entityId = item.putObject("entityId");
+        entityId.put("key", second < 0 ? id : id.substring(second + 1));
+        entityId.put("name", second < 0 ? status.name() : id.substring(1, second));
+        Instant last = status.lastUpdatedTime();
+        item.put("lastOperationTime", last == null ? null : LAST_OPERATION_TIME.format(last));
+        if (fetchState) {
+            item.set("state", StatusRenderer.orNull(EntityQuery.state(status)));
+        }
+        return item;
+    }
+
+    static String encodeToken(String entityId) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((TOKEN_VERSION + entityId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The entity ID a continuation token resumes after, or null for the first page. */
+    static String decodeToken(String token) {
+        String t = Hubs.blankToNull(token);
+        if (t == null || t.equals("null")) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(t), StandardCharsets.UTF_8);
+            if (decoded.startsWith(TOKEN_VERSION)) {
+                return decoded.substring(TOKEN_VERSION.length());
+            }
+        } catch (IllegalArgumentException e) {
+            // not base64: answered below
+        }
+        throw ApiException.badRequest("InvalidContinuationToken", "The x-ms-continuation-token header holds a "
+                + "token this gateway did not issue for an entity list.");
+    }
+
+    // ------------------------------------------------------------------------------------------- clean
+
+    /**
+     * {@code POST .../entities/clean?removeEmptyEntities=&releaseOrphanedLocks=} (both default true), the HTTP
+     * form of {@code CleanEntityStorageAsync}: releases every lock held by an orchestration that has ended or
+     * does not exist (a {@code ReleaseEntityLock} to the entity), and removes every entity whose record has no
+     * state and no lock (a {@code delete} signal). 200 {@code {"emptyEntitiesRemoved": n,
+     * "orphanedLocksReleased": m}} once the messages are in Kafka.
+     */
+    public void clean(Call call) throws Exception {
+        boolean removeEmpty = InstanceApi.flag(call, "removeEmptyEntities", true);
+        boolean releaseLocks = InstanceApi.flag(call, "releaseOrphanedLocks", true);
+        ReadViews views = call.hub().views();
+        // Every partition, history included: the owners' lock requests are read from their history.
+        views.awaitCaughtUp(views.allPartitions(), barrierTimeout);
+        List<InstanceStatus> entities = new ArrayList<>();
+        views.store().forEachInstance("@", v -> {
+            if (!v.isPendingStart()) {
+                entities.add(v.status());
+            }
+            return true;
+        });
+        List<OrchestrationMessage> messages = new ArrayList<>();
+        int removed = 0;
+        int released = 0;
+        for (InstanceStatus entity : entities) {
+            String owner = lockedBy(entity);
+            if (owner != null) {
+                if (releaseLocks && isOrphaned(views, owner)) {
+                    messages.add(release(views, entity.instanceId(), owner));
+                    released++;
+                }
+            } else if (removeEmpty && !EntityQuery.hasState(entity)) {
+                messages.add(new SignalEntity(entity.instanceId(), DELETE_OPERATION, null, null, CLEAN_SOURCE));
+                removed++;
+            }
+        }
+        if (!messages.isEmpty()) {
+            call.hub().publisher().publishAll(messages);
+            LOG.info("entity storage of hub {} cleaned: {} empty entities removed, {} orphaned locks released",
+                    call.hub().name(), removed, released);
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("emptyEntitiesRemoved", removed);
+        body.put("orphanedLocksReleased", released);
+        JsonResponses.send(call.ctx(), 200, body);
+    }
+
+    /** The orchestration holding the entity's lock ({@code customStatus.lockedBy}), or null. */
+    static String lockedBy(InstanceStatus entity) {
+        JsonNode custom = entity.customStatus();
+        JsonNode owner = custom == null ? null : custom.get("lockedBy");
+        return owner != null && owner.isTextual() && !owner.asText().isEmpty() ? owner.asText() : null;
+    }
+
+    /** A lock is orphaned when its owner does not exist or has ended (a live owner releases its locks itself). */
+    private static boolean isOrphaned(ReadViews views, String owner) {
+        Optional<InstanceView> view = views.find(owner);
+        return view.isEmpty() || !view.get().isActive();
+    }
+
+    /**
+     * The release of the entity's lock held by {@code owner}. The node releases a lock only for the exact
+     * critical section (owner execution and lock task) holding it, which the entity's status does not show:
+     * they are taken from the owner's history (its last {@code EntityLockRequested} naming this entity), and
+     * are {@code null} / {@code -1} when the owner has no history left (purged).
+     */
+    private static ReleaseEntityLock release(ReadViews views, String entityId, String owner) {
+        String executionId = null;
+        int taskId = -1;
+        for (HistoryRecord record : views.history(owner, null)) {
+            if (record.event() == null) {
+                continue;
+            }
+            JsonNode event = Json.toTree(record.event());
+            String type = event.path("eventType").asText(record.event().getClass().getSimpleName());
+            if (!"EntityLockRequested".equals(type) || !event.path("taskId").canConvertToInt()) {
+                continue;
+            }
+            for (JsonNode member : event.path("lockSet")) {
+                if (entityId.equals(member.asText())) {
+                    executionId = record.executionId();
+                    taskId = event.path("taskId").asInt();
+                    break;
+                }
+            }
+        }
+        return new ReleaseEntityLock(entityId, owner, executionId, taskId);
+    }
+
+    // ---------------------------------------------------------------------------------------- entity IDs
+
+    /** The entity ID {@code @name@key} of the route's name and key (400 when either is invalid). */
+    private static String entityId(Call call) {
+        return entityId(call.path("entityName"), call.path("entityKey"));
+    }
+
+    /**
+     * {@code @name@key} with the name in lower case.
+     *
+     * @throws ApiException 400 InvalidEntityName / InvalidEntityKey: an empty name or key, a control character,
+     *                      or an '@' in the name
+     */
+    public static String entityId(String name, String key) {
+        validateName(name);
+        if (key == null || key.isEmpty()) {
+            throw ApiException.badRequest("InvalidEntityKey", "The entity key must not be empty.");
+        }
+        String control = controlCharacter(key);
+        if (control != null) {
+            throw ApiException.badRequest("InvalidEntityKey", "The entity key must not contain control characters "
+                    + "(found " + control + ").");
+        }
+        return "@" + name.toLowerCase(Locale.ROOT) + "@" + key;
+    }
+
+    static void validateName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw ApiException.badRequest("InvalidEntityName", "The entity name must not be empty.");
+        }
+        if (name.indexOf('@') >= 0) {
+            throw ApiException.badRequest("InvalidEntityName", "The entity name '" + name + "' must not contain '@'.");
+        }
+        String control = controlCharacter(name);
+        if (control != null) {
+            throw ApiException.badRequest("InvalidEntityName", "The entity name must not contain control characters "
+                    + "(found " + control + ").");
+        }
+    }
+
+    private static String controlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return String.format("U+%04X", (int) s.charAt(i));
+            }
+        }
+        return null;
+    }
+}

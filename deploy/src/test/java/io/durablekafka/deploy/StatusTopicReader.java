@@ -1,0 +1,118 @@
+package io.durablekafka.deploy;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.durablekafka.common.serde.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Tails a task hub's {@code status} topic ({@code read_committed}, from the beginning) on a thread of its own and
+ * keeps the latest status per key, a tombstone as "absent", and every status seen per key.
+ */
+final class StatusTopicReader implements AutoCloseable {
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, JsonNode> latest = new ConcurrentHashMap<>();
+    private final Map<String, List<JsonNode>> all = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    StatusTopicReader(String bootstrapServers, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        thread = Thread.ofPlatform().daemon().name("status-reader-" + topic).start(this::run);
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (var r : consumer.poll(Duration.ofMillis(50))) {
+                    if (r.value() == null) {
+                        latest.remove(r.key());
+                        all.computeIfAbsent(r.key(), k -> new CopyOnWriteArrayList<>()).add(Json.MAPPER.nullNode());
+                    } else {
+                        JsonNode status = Json.fromBytes(r.value(), JsonNode.class);
+                        latest.put(r.key(), status);
+                        all.computeIfAbsent(r.key(), k -> new CopyOnWriteArrayList<>()).add(status);
+                    }
+                }
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+            // closing
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /** The latest status of {@code key}, or null when there is none (never written, or a tombstone). */
+    JsonNode latest(String key) {
+        return latest.get(key);
+    }
+
+    /** Every status seen for {@code key} in topic order; a tombstone is a JSON null. */
+    List<JsonNode> history(String key) {
+        return List.copyOf(all.getOrDefault(key, List.of()));
+    }
+
+    /** Waits until {@code condition} holds for the latest status of {@code key} (null when absent). */
+    JsonNode await(String key, Duration timeout, Predicate<JsonNode> condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode status = latest(key);
+            if (condition.test(status)) {
+                return status;
+            }
+            if (System.nanoTime() > deadline) {
+                fail("status of '" + key + "' did not reach the expected state within " + timeout + "; latest: " + status);
+            }
+            TestCluster.pause();
+        }
+    }
+
+    /** Waits until the entity's state (the status's {@code output}) equals {@code expected}. */
+    JsonNode awaitState(String entityId, Object expected, Duration timeout) {
+        JsonNode want = Json.toTree(expected);
+        return await(entityId, timeout, s -> s != null && s.get("output") != null
+                && want.equals(NUMBERS_BY_VALUE, s.get("output")));
+    }
+
+    /** Compares JSON numbers by value (1 and 1L are equal), everything else as usual. */
+    static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+    };
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
