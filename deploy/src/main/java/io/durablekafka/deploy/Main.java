@@ -149,6 +149,7 @@ public final class Main {
                   worker                                            an activity worker
                   benchmark [--url URL] [--count 2000] [--concurrency 200] [--orchestration HelloSequence5]
                             [--input JSON] [--warmup N] [--via http|kafka]   embedded cluster unless --url/--bootstrap-servers
+                  benchmark --entity-signals N [--entity-counters 4] [--entity-senders 4]   entity signals/s
                 options for every role: --bootstrap-servers host:port, --task-hub NAME, --dk.<setting> value
                 (settings can also be given as -Ddk.<setting>=value or DK_<SETTING> environment variables)""");
     }
