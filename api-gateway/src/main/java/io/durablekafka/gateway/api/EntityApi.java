@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -48,7 +47,7 @@ public final class EntityApi {
     public static final String CLEAN_SOURCE = "clean";
     private static final Logger LOG = LoggerFactory.getLogger(EntityApi.class);
     /** Entity tokens differ from instance tokens: one cannot be used for the other list. */
-    private static final String TOKEN_VERSION = "e1|";
+    private static final ContinuationToken TOKENS = new ContinuationToken("e1|", "an entity list");
     /** ISO-8601 UTC with as many fraction digits as needed, as the extension writes {@code lastOperationTime}. */
     private static final DateTimeFormatter LAST_OPERATION_TIME = new DateTimeFormatterBuilder().appendInstant(-1)
             .toFormatter(Locale.ROOT);
@@ -183,27 +182,13 @@ public final class EntityApi {
         return item;
     }
 
-    static String encodeToken(String entityId) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((TOKEN_VERSION + entityId).getBytes(StandardCharsets.UTF_8));
+    static String encodeToken(String key) {
+        return TOKENS.encode(key);
     }
 
-    /** The entity ID a continuation token resumes after, or null for the first page. */
+    /** The key a continuation token resumes after, or null for the first page. */
     static String decodeToken(String token) {
-        String t = Hubs.blankToNull(token);
-        if (t == null || t.equals("null")) {
-            return null;
-        }
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(t), StandardCharsets.UTF_8);
-            if (decoded.startsWith(TOKEN_VERSION)) {
-                return decoded.substring(TOKEN_VERSION.length());
-            }
-        } catch (IllegalArgumentException e) {
-            // not base64: answered below
-        }
-        throw ApiException.badRequest("InvalidContinuationToken", "The x-ms-continuation-token header holds a "
-                + "token this gateway did not issue for an entity list.");
+        return TOKENS.decode(token);
     }
 
     // ------------------------------------------------------------------------------------------- clean

@@ -29,7 +29,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +56,7 @@ public final class InstanceApi {
     /** A list page visits at most this many instances (matching or not) before it hands out a continuation. */
     public static final int DEFAULT_SCAN_BUDGET = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(InstanceApi.class);
-    private static final String TOKEN_VERSION = "1|";
+    private static final ContinuationToken TOKENS = new ContinuationToken("1|", "an instance list");
     private static final Pattern SHORT_YEAR = Pattern.compile("^(\\d{1,3})-");
     /** An offset whose '+' a query string turned into a space: {@code ...T10:00:00 01:00}. */
     private static final Pattern SPACED_OFFSET = Pattern.compile("(T\\d\\d:\\d\\d(?::\\d\\d(?:\\.\\d+)?)?) (\\d\\d:?\\d\\d)$");
@@ -302,27 +301,13 @@ public final class InstanceApi {
         JsonResponses.send(call.ctx(), 200, body);
     }
 
-    static String encodeToken(String instanceId) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((TOKEN_VERSION + instanceId).getBytes(StandardCharsets.UTF_8));
+    static String encodeToken(String key) {
+        return TOKENS.encode(key);
     }
 
-    /** The instance ID a continuation token resumes after, or null for the first page. */
+    /** The key a continuation token resumes after, or null for the first page. */
     static String decodeToken(String token) {
-        String t = Hubs.blankToNull(token);
-        if (t == null || t.equals("null")) {
-            return null;
-        }
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(t), StandardCharsets.UTF_8);
-            if (decoded.startsWith(TOKEN_VERSION)) {
-                return decoded.substring(TOKEN_VERSION.length());
-            }
-        } catch (IllegalArgumentException e) {
-            // not base64: answered below
-        }
-        throw ApiException.badRequest("InvalidContinuationToken", "The x-ms-continuation-token header holds a "
-                + "token this gateway did not issue.");
+        return TOKENS.decode(token);
     }
 
     static int top(Call call) {
