@@ -169,4 +169,14 @@ class EngineTest {
         cluster.send(new RaiseEvent(id, "Go", Json.toTree("still here")));
         assertEquals("still here", cluster.awaitRuntimeStatus(id, "Completed").get("output").asText());
     }
+
+    @Test
+    void aSubOrchestrationWhoseIdIsTakenFailsItsParentsTask() {
+        String busy = cluster.start("WaitForGo", null);
+        cluster.awaitRuntimeStatus(busy, "Running");
+        String parent = cluster.start("ClashingChild", busy);
+        assertEquals("InstanceAlreadyExists", cluster.awaitRuntimeStatus(parent, "Completed").get("output").asText());
+        cluster.send(new RaiseEvent(busy, "Go", Json.toTree("unharmed")));
+        assertEquals("unharmed", cluster.awaitRuntimeStatus(busy, "Completed").get("output").asText());
+    }
 }

@@ -79,6 +79,15 @@ public final class TestFunctions implements io.durablekafka.sdk.FunctionProvider
                     String hello = ctx.callActivity("CountedHello", null, String.class).await();
                     ctx.complete(hello + " / " + ctx.callActivity("FailOnce", null, String.class).await());
                 })
+                // Starts a child under an ID that is already running.
+                .addOrchestration("ClashingChild", ctx -> {
+                    try {
+                        ctx.callSubOrchestrator("WaitForGo", null, ctx.getInput(String.class), null, String.class).await();
+                        ctx.complete("no clash");
+                    } catch (io.durablekafka.sdk.TaskFailedException e) {
+                        ctx.complete(e.getErrorDetails().errorType());
+                    }
+                })
                 .addOrchestration("RewindParent", ctx -> ctx.complete("child said: "
                         + ctx.callSubOrchestrator("RewindMe", null, String.class).await()));
     }

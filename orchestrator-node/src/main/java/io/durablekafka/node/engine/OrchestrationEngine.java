@@ -147,7 +147,15 @@ public final class OrchestrationEngine {
             return "StartOrchestration for '" + step.instanceId + "' has no orchestration name";
         }
         if (step.exists() && step.status.isActive()) {
-            return "instance '" + step.instanceId + "' is already " + step.status + "; a start is only accepted for new or ended instances";
+            String reason = "instance '" + step.instanceId + "' is already " + step.status
+                    + "; a start is only accepted for new or ended instances";
+            if (s.parent() != null) {
+                // A parent waits for this child: tell it, or it would wait forever. No state changes here.
+                var p = s.parent();
+                outputs.orchestration(new FailSubOrchestration(p.instanceId(), p.executionId(), p.taskId(),
+                        FailureDetails.of("InstanceAlreadyExists", reason)));
+            }
+            return reason;
         }
         if (step.exists()) {
             step.dropHistoryAndTimers();
