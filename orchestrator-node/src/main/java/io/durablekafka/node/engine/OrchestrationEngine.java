@@ -711,7 +711,10 @@ public final class OrchestrationEngine {
                 HistoryEvent event = appended.get(i);
                 long seq = base + i;
                 history.append(instanceId, seq, event);
-                outputs.history(HistoryRecord.key(instanceId, seq), new HistoryRecord(instanceId, executionId, seq, event));
+                // Episode markers matter for replay only (the store has them); readers of the topic skip them.
+                if (!(event instanceof HistoryEvent.OrchestratorStarted)) {
+                    outputs.history(HistoryRecord.key(instanceId, seq), new HistoryRecord(instanceId, executionId, seq, event));
+                }
             }
             instances.put(instanceId, after);
             outputs.status(instanceId, after.toStatus());
