@@ -165,20 +165,14 @@ final class HubFixture implements AutoCloseable {
             if (condition.test(last)) {
                 return last;
             }
-            Thread.sleep(25);
+            io.durablekafka.kafka.Conditions.pause();
         } while (System.nanoTime() < deadline);
         throw new AssertionError("condition not met within " + DEADLINE + "; last response " + last.statusCode()
                 + " " + last.body());
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + DEADLINE + ": " + what);
-            }
-            Thread.sleep(25);
-        }
+        io.durablekafka.kafka.Conditions.await(what, DEADLINE, condition);
     }
 
     // ------------------------------------------------------------------------------- the node stand-in

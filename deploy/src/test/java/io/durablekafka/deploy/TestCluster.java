@@ -200,8 +200,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     static void pause() {
-        // The polling interval of a condition wait with a deadline, not a wait for an outcome.
-        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
+        io.durablekafka.kafka.Conditions.pause();
     }
 
     // ------------------------------------------------------------------------------------------ Kafka

@@ -80,12 +80,6 @@ class ReadViewsTest {
     }
 
     private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 20 s: " + what);
-            }
-            Thread.sleep(25);
-        }
+        io.durablekafka.kafka.Conditions.await(what, Duration.ofSeconds(20), condition);
     }
 }
