@@ -513,12 +513,7 @@ public final class InstanceApi {
 
     /** {@code POST .../instances/{instanceId}/suspend?reason=}: 202; 404; 410 when the instance ended. */
     public void suspend(Call call) throws Exception {
-        String instanceId = InstanceIds.validate(call.path("instanceId"));
-        String reason = call.query("reason");
-        InstanceView view = requireOrchestration(call, instanceId);
-        requireNotEnded(view, "cannot be suspended");
-        call.hub().publisher().publish(new SuspendOrchestration(instanceId, reason));
-        accepted(call);
+        controlActiveInstance(call, "cannot be suspended", SuspendOrchestration::new);
     }
 
     /**
@@ -526,11 +521,17 @@ public final class InstanceApi {
      * running instance that is not suspended is accepted too (the node ignores the resume), as in Azure.
      */
     public void resume(Call call) throws Exception {
+        controlActiveInstance(call, "cannot be resumed", ResumeOrchestration::new);
+    }
+
+    /** Publishes a control message with the {@code reason} query for an instance that has not ended; then 202. */
+    private void controlActiveInstance(Call call, String refusal,
+                                       java.util.function.BiFunction<String, String, OrchestrationMessage> message) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
         InstanceView view = requireOrchestration(call, instanceId);
-        requireNotEnded(view, "cannot be resumed");
-        call.hub().publisher().publish(new ResumeOrchestration(instanceId, reason));
+        requireNotEnded(view, refusal);
+        call.hub().publisher().publish(message.apply(instanceId, reason));
         accepted(call);
     }
 
