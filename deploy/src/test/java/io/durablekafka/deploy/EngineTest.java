@@ -179,4 +179,18 @@ class EngineTest {
         cluster.send(new RaiseEvent(busy, "Go", Json.toTree("unharmed")));
         assertEquals("unharmed", cluster.awaitRuntimeStatus(busy, "Completed").get("output").asText());
     }
+
+    @Test
+    void aScheduledStartWaitsUntilItsTimeAndKeepsEarlyEvents() {
+        String id = "scheduled-" + System.nanoTime();
+        java.time.Instant at = java.time.Instant.now().plusMillis(1500);
+        cluster.send(new io.durablekafka.common.messages.StartOrchestration(id, "WaitForGo", null, null, at, java.time.Instant.now()));
+        assertEquals("Pending", cluster.awaitRuntimeStatus(id, "Pending").get("runtimeStatus").asText());
+        cluster.send(new RaiseEvent(id, "Go", Json.toTree("waited")));
+        JsonNode done = cluster.awaitRuntimeStatus(id, "Completed");
+        assertEquals("waited", done.get("output").asText());
+        assertTrue(!java.time.Instant.parse(done.get("lastUpdatedTime").asText()).isBefore(at.minusSeconds(1)), done.toString());
+        JsonNode history = cluster.status(id, true).get("historyEvents");
+        assertTrue(!java.time.Instant.parse(history.get(0).get("Timestamp").asText()).isBefore(at), history.toString());
+    }
 }

@@ -50,6 +50,8 @@ public final class OrchestrationEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrchestrationEngine.class);
     private static final int MAX_CONTINUE_AS_NEW_PER_STEP = 1000;
+    /** Timer ID of a scheduled start; task IDs of executions are never negative. */
+    private static final int SCHEDULED_START_TIMER = -1;
 
     private final FunctionRegistry registry;
     private final KeyValueStore<String, InstanceState> instances;
@@ -124,7 +126,12 @@ public final class OrchestrationEngine {
         InstanceState state = instances.get(timer.instanceId());
         Step step = new Step(timer.instanceId(), state, state == null ? -1 : state.inputOffset(), clock.instant());
         try {
-            if (state != null && state.status().isActive()) {
+            if (state != null && state.status() == RuntimeStatus.Pending && timer.timerId() == SCHEDULED_START_TIMER) {
+                step.timers.removeIf(t -> t.timerId() == SCHEDULED_START_TIMER);
+                List<HistoryEvent> early = List.copyOf(step.deferred);
+                step.deferred.clear();
+                continueAsNew(step, startExecution(step, early));
+            } else if (state != null && state.status().isActive()) {
                 step.timers.removeIf(t -> t.timerId() == timer.timerId());
                 deliver(step, new HistoryEvent.TimerFired(step.now, timer.timerId(), timer.fireAt()));
             }
@@ -164,6 +171,13 @@ public final class OrchestrationEngine {
         String executionId = UUID.nameUUIDFromBytes((step.instanceId + "|" + step.inputOffset + "|" + s.name())
                 .getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
         step.reset(s.name(), executionId, s.input(), s.parent(), s.requestedTime() != null ? s.requestedTime() : step.now);
+        if (s.scheduledStartTime() != null && s.scheduledStartTime().isAfter(step.now)) {
+            // Stays Pending until then; a durable timer with the reserved ID starts the execution.
+            Instant at = s.scheduledStartTime();
+            step.timers.add(new InstanceState.PendingTimer(SCHEDULED_START_TIMER, at));
+            step.effects.add(() -> timers.schedule(step.instanceId, SCHEDULED_START_TIMER, at));
+            return null;
+        }
         runNewExecution(step);
         return null;
     }
@@ -188,7 +202,7 @@ public final class OrchestrationEngine {
         if (!step.exists()) {
             return "instance '" + step.instanceId + "' does not exist";
         }
-        if (step.status == RuntimeStatus.Running || step.status == RuntimeStatus.Pending) {
+        if (step.status == RuntimeStatus.Running) {
             appendOutsideCode(step, new HistoryEvent.ExecutionSuspended(step.now, s.reason()));
             step.status = RuntimeStatus.Suspended;
         }
@@ -343,7 +357,8 @@ public final class OrchestrationEngine {
         if (!step.status.isActive()) {
             return null; // late result or event for an ended instance: nothing to do
         }
-        if (step.status == RuntimeStatus.Suspended) {
+        if (step.status == RuntimeStatus.Suspended || step.status == RuntimeStatus.Pending) {
+            // Suspended: delivered on resume. Pending (scheduled start): delivered when the execution starts.
             step.deferred.add(event);
             return null;
         }
