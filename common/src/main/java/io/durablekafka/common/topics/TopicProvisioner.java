@@ -58,9 +58,11 @@ public final class TopicProvisioner {
 
     private void create(List<NewTopic> topics) {
         var result = admin.createTopics(topics);
+        List<String> created = new ArrayList<>();
         for (var entry : result.values().entrySet()) {
             try {
                 entry.getValue().get();
+                created.add(entry.getKey());
                 LOG.info("created topic {}", entry.getKey());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -71,5 +73,39 @@ public final class TopicProvisioner {
                 throw new IllegalStateException("interrupted while creating topics", e);
             }
         }
+        awaitLeaders(created);
+    }
+
+    /**
+     * Waits until every partition of the new topics is served by its leader. A produce that comes sooner is
+     * refused (NOT_LEADER_OR_FOLLOWER), and its retry can collide with later batches of an idempotent producer
+     * (OutOfOrderSequence, retried forever), so callers get topics that are ready to use. The metadata can name
+     * a leader before that broker hosts the partition, so readiness is checked with a request the leader itself
+     * answers (ListOffsets).
+     */
+    private void awaitLeaders(List<String> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                var descriptions = admin.describeTopics(topics).allTopicNames().get();
+                java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                        new java.util.HashMap<>();
+                descriptions.values().forEach(d -> d.partitions().forEach(p -> latest.put(
+                        new org.apache.kafka.common.TopicPartition(d.name(), p.partition()),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                admin.listOffsets(latest).all().get();
+                return;
+            } catch (ExecutionException e) {
+                LOG.debug("topics {} not ready yet: {}", topics, e.getCause().toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topic leaders", e);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(20).toNanos());
+        }
+        LOG.warn("partitions of {} are still not served after 30 s; producers will retry", topics);
     }
 }
