@@ -9,5 +9,5 @@ import com.fasterxml.jackson.databind.JsonNode;
  * messages wait until the lock is released.
  */
 public record CallEntity(String instanceId, String operation, JsonNode input, String callerInstanceId,
-                         String callerExecutionId, int taskId) implements OrchestrationMessage {
+                         String callerExecutionId, int taskId) implements EntityMessage {
 }

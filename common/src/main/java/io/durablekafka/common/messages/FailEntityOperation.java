@@ -7,5 +7,5 @@ import io.durablekafka.common.status.FailureDetails;
  * state change was rolled back. The orchestration sees an EntityOperationFailedException.
  */
 public record FailEntityOperation(String instanceId, String executionId, int taskId, FailureDetails failure)
-        implements OrchestrationMessage {
+        implements EntityAnswer {
 }

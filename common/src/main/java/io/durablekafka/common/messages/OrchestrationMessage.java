@@ -37,8 +37,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 public sealed interface OrchestrationMessage
         permits StartOrchestration, RaiseEvent, CompleteTask, FailTask, CompleteSubOrchestration,
         FailSubOrchestration, TerminateOrchestration, SuspendOrchestration, ResumeOrchestration,
-        RewindOrchestration, PurgeInstance, SignalEntity, CallEntity, CompleteEntityOperation, FailEntityOperation,
-        RequestEntityLock, GrantEntityLock, ReleaseEntityLock {
+        RewindOrchestration, PurgeInstance, EntityMessage, EntityAnswer {
 
     int SCHEMA_VERSION = 1;
 

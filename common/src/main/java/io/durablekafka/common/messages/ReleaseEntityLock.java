@@ -7,5 +7,5 @@ package io.durablekafka.common.messages;
  * before its lock request cancels that request.
  */
 public record ReleaseEntityLock(String instanceId, String ownerInstanceId, String ownerExecutionId, int taskId)
-        implements OrchestrationMessage {
+        implements EntityMessage {
 }

@@ -10,7 +10,7 @@ import java.util.List;
  * global order means two critical sections can never wait for each other.
  */
 public record RequestEntityLock(String instanceId, String ownerInstanceId, String ownerExecutionId, int taskId,
-                                List<String> lockSet, int position) implements OrchestrationMessage {
+                                List<String> lockSet, int position) implements EntityMessage {
 
     public RequestEntityLock {
         lockSet = lockSet == null ? List.of() : List.copyOf(lockSet);

@@ -13,7 +13,7 @@ import java.time.Instant;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SignalEntity(String instanceId, String operation, JsonNode input, Instant scheduledTime, String source)
-        implements OrchestrationMessage {
+        implements EntityMessage {
 
     public static SignalEntity of(String entityId, String operation, JsonNode input) {
         return new SignalEntity(entityId, operation, input, null, null);

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 public record TopicNames(String taskHub) {
 
     public static final String DEFAULT_TASK_QUEUE = "default";
+    /** Name of the nodes' state store, which names its changelog topic. */
+    public static final String NODE_STATE_STORE = "state";
     private static final Pattern HUB = Pattern.compile("[A-Za-z][A-Za-z0-9-]{2,49}");
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
@@ -58,6 +60,15 @@ public record TopicNames(String taskHub) {
     /** The Kafka Streams application ID (and consumer group) of the orchestrator nodes. */
     public String nodeApplicationId() {
         return prefix() + "node";
+    }
+
+    /**
+     * The changelog of the nodes' one state store ({@link #NODE_STATE_STORE}): Kafka Streams writes it in the
+     * nodes' transactions; gateways read instances, history and entities from it (keys and values in
+     * {@code io.durablekafka.common.store}).
+     */
+    public String nodeStateChangelog() {
+        return nodeApplicationId() + "-" + NODE_STATE_STORE + "-changelog";
     }
 
     public String workerGroup(String queue) {

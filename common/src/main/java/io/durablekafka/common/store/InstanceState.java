@@ -1,0 +1,73 @@
+package io.durablekafka.common.store;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.durablekafka.common.history.HistoryEvent;
+import io.durablekafka.common.messages.StartOrchestration.ParentInstance;
+import io.durablekafka.common.status.FailureDetails;
+import io.durablekafka.common.status.InstanceStatus;
+import io.durablekafka.common.status.RuntimeStatus;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The small per-instance record of the node's state store (key {@link StoreKeys#instance}). History lives apart,
+ * in chunks, so a step rewrites only this record, whose size does not grow with history. The gateways read it
+ * from the store's changelog to answer status queries.
+ *
+ * @param historySize     events of the current execution's history
+ * @param deferred        events that arrived while the instance was suspended (or before a scheduled start),
+ *                        delivered on resume
+ * @param timers          durable timers still pending, so that they can be removed when the instance ends
+ * @param inputOffset     offset, in the instance's {@code orchestrations} partition, of the last input applied
+ * @param entityLock      the entity locks the current execution holds or has asked for (null outside a critical
+ *                        section), so that they can be released when the instance ends
+ * @param publishedStatus the runtime status last published on the {@code status} topic (null: none yet)
+ * @param revision        counts the writes of this record: a cached execution is in step with the store only
+ *                        when it was built from the revision stored now
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record InstanceState(
+        String instanceId,
+        String name,
+        String executionId,
+        RuntimeStatus status,
+        JsonNode input,
+        JsonNode output,
+        JsonNode customStatus,
+        FailureDetails failure,
+        Instant createdTime,
+        Instant lastUpdatedTime,
+        long historySize,
+        ParentInstance parent,
+        List<HistoryEvent> deferred,
+        List<PendingTimer> timers,
+        long inputOffset,
+        EntityLockState entityLock,
+        RuntimeStatus publishedStatus,
+        long revision) {
+
+    public InstanceState {
+        deferred = deferred == null ? List.of() : List.copyOf(deferred);
+        timers = timers == null ? List.of() : List.copyOf(timers);
+    }
+
+    /** A durable timer of the current execution that has not fired. */
+    public record PendingTimer(int timerId, Instant fireAt) {
+    }
+
+    /** A critical section: the lock task's ID and the locked entities (sorted entity IDs). */
+    public record EntityLockState(int taskId, List<String> entities) {
+        public EntityLockState {
+            entities = entities == null ? List.of() : List.copyOf(entities);
+        }
+    }
+
+    /** The instance as clients see it (HTTP API, {@code status} topic). */
+    public InstanceStatus toStatus() {
+        return new InstanceStatus(instanceId, name, executionId, status, input, output, customStatus, failure,
+                createdTime, lastUpdatedTime, parent == null ? null : parent.instanceId(), historySize, inputOffset);
+    }
+}
