@@ -43,8 +43,8 @@ public final class OrchestratorNode implements AutoCloseable {
             new TopicProvisioner(admin, options.partitions(), options.replicationFactor())
                     .ensureHub(options.topics(), options.engine().taskQueues());
         }
-        streams = new KafkaStreams(NodeTopology.build(options.topics(), registry, options.engine(), options.timerTick()),
-                streamsConfig());
+        streams = new KafkaStreams(NodeTopology.build(options.topics(), registry, options.engine(), options.timerTick(),
+                options.earlyCommitSpacing()), streamsConfig());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -127,6 +127,12 @@ public final class OrchestratorNode implements AutoCloseable {
         // at ~20 commits/s (see design notes).
         p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
+        // Under transactions v2 a broker accepts only sequence 0 from a producer it has no state for on a partition
+        // (KAFKA-18202). With several requests in flight, a later batch to a partition the transaction touches for
+        // the first time can overtake the first one while that one is verified with the coordinator: refused with
+        // OutOfOrderSequence (logged as an ERROR by the broker) and retried, which stalls the first commits of a
+        // new hub. One request in flight per broker rules it out, and makes bigger batches under load.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
         // An idle stream thread blocks in poll for this long before it punctuates or commits again: short, so that
         // early commits a rate limit put off and entity ticks are not held up by an idle poll.

@@ -1,0 +1,102 @@
+package io.durablekafka.node.instance;
+
+import io.durablekafka.common.history.HistoryEvent;
+import io.durablekafka.common.status.FailureDetails;
+import io.durablekafka.common.status.RuntimeStatus;
+import io.durablekafka.node.replay.Action;
+import io.durablekafka.node.replay.OrchestrationRunner;
+import io.durablekafka.node.replay.OrchestratorRequest;
+import io.durablekafka.node.replay.OrchestratorResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Runs an instance's execution through the replay core for a draft: starts new executions, applies new events,
+ * records what came back (history, actions through the {@link ActionDispatcher}, custom status) and carries out
+ * the end of the execution, continue-as-new included.
+ */
+final class ExecutionSteps {
+
+    private static final int MAX_CONTINUE_AS_NEW_PER_STEP = 1000;
+
+    private final OrchestrationRunner runner;
+    private final ActionDispatcher dispatcher;
+    private final HistoryReader history;
+
+    ExecutionSteps(OrchestrationRunner runner, ActionDispatcher dispatcher, HistoryReader history) {
+        this.runner = runner;
+        this.dispatcher = dispatcher;
+        this.history = history;
+    }
+
+    /** The ID of the first execution of a start: deterministic, so a reprocessed start makes the same one. */
+    static String firstExecutionId(String instanceId, long inputOffset, String name) {
+        return UUID.nameUUIDFromBytes((instanceId + "|" + inputOffset + "|" + name).getBytes(StandardCharsets.UTF_8))
+                .toString().replace("-", "");
+    }
+
+    static String nextExecutionId(String executionId) {
+        return UUID.nameUUIDFromBytes((executionId + "|continue").getBytes(StandardCharsets.UTF_8)).toString()
+                .replace("-", "");
+    }
+
+    /** Runs the draft's new (Pending) execution, with events carried over from a previous one or kept for it. */
+    void startNew(InstanceDraft d, List<? extends HistoryEvent> carriedOver) {
+        OrchestratorResponse.Completion completion = runNew(d, carriedOver);
+        for (int round = 1; completion instanceof OrchestratorResponse.ContinuedAsNew next; round++) {
+            if (round > MAX_CONTINUE_AS_NEW_PER_STEP) {
+                d.fail(FailureDetails.of("ContinueAsNewLoop", "orchestration continued as new "
+                        + MAX_CONTINUE_AS_NEW_PER_STEP + " times without awaiting anything"));
+                return;
+            }
+            d.releaseEntityLock();
+            d.newExecution(d.name(), nextExecutionId(d.executionId()), next.input(), d.parent(), d.createdTime());
+            completion = runNew(d, next.carriedOver());
+        }
+    }
+
+    /** Applies new events to the running execution. */
+    void deliver(InstanceDraft d, List<HistoryEvent> events) {
+        OrchestratorResponse response = runner.run(new OrchestratorRequest(d.instanceId(), d.executionId(),
+                d.historySize(), () -> d.history(history), events, d.now()));
+        if (record(d, response) instanceof OrchestratorResponse.ContinuedAsNew next) {
+            d.releaseEntityLock();
+            d.newExecution(d.name(), nextExecutionId(d.executionId()), next.input(), d.parent(), d.createdTime());
+            startNew(d, next.carriedOver());
+        }
+    }
+
+    private OrchestratorResponse.Completion runNew(InstanceDraft d, List<? extends HistoryEvent> carriedOver) {
+        var parent = d.parent();
+        var started = new HistoryEvent.ExecutionStarted(d.now(), d.name(), d.executionId(), d.input(),
+                parent == null ? null : parent.instanceId(), parent == null ? null : parent.executionId(),
+                parent == null ? null : parent.taskId());
+        d.transitionTo(RuntimeStatus.Running);
+        return record(d, runner.run(OrchestratorRequest.newExecution(d.instanceId(), started, carriedOver)));
+    }
+
+    /** Records the response in the draft; returns the continuation when the code continued as new. */
+    private OrchestratorResponse.Completion record(InstanceDraft d, OrchestratorResponse response) {
+        d.appendAll(response.appended());
+        for (Action action : response.actions()) {
+            dispatcher.dispatch(d, action);
+        }
+        if (response.appended().isEmpty() && response.completion() == null) {
+            return null; // nothing the execution accepted: leave the custom status alone too
+        }
+        d.setCustomStatus(response.customStatus());
+        return switch (response.completion()) {
+            case null -> null;
+            case OrchestratorResponse.Completed c -> {
+                d.complete(c.output());
+                yield null;
+            }
+            case OrchestratorResponse.Failed f -> {
+                d.fail(f.failure());
+                yield null;
+            }
+            case OrchestratorResponse.ContinuedAsNew c -> c;
+        };
+    }
+}

@@ -1,0 +1,90 @@
+package io.durablekafka.node.topology;
+
+import io.durablekafka.common.messages.ActivityRequest;
+import io.durablekafka.common.messages.EntityMessage;
+import io.durablekafka.common.messages.MessageHeaders;
+import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.node.instance.Effect;
+import io.durablekafka.node.instance.StepResult;
+import io.durablekafka.node.store.NodeStore;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Writes what steps decided: the instance's record and history into the store, effects to the sinks and the
+ * due-time index. Everything lands in the stream task's current transaction.
+ */
+final class StepWriter {
+
+    private final ProcessorContext<String, Object> context;
+    private final NodeStore store;
+    /** Something was sent that an instance waits for through this node's own transaction. */
+    private boolean commitWanted;
+
+    StepWriter(ProcessorContext<String, Object> context, NodeStore store) {
+        this.context = context;
+        this.store = store;
+    }
+
+    void write(StepResult step) {
+        String id = step.instanceId();
+        if (step.historyDropped()) {
+            store.dropHistory(id);
+        }
+        if (step.chunk() != null) {
+            store.appendHistory(step.chunk());
+        }
+        if (step.stateChanged()) {
+            if (step.deleted()) {
+                store.deleteInstance(id);
+            } else {
+                store.putInstance(step.after());
+            }
+        }
+        for (Effect effect : step.effects()) {
+            switch (effect) {
+                case Effect.Send s -> send(s.message());
+                case Effect.Dispatch d -> dispatch(d.taskQueue(), d.request());
+                case Effect.ArmTimer t -> store.putDue(t.timer());
+                case Effect.CancelTimer t -> store.deleteDue(t.timer());
+                case Effect.PublishStatus p -> context.forward(new Record<String, Object>(p.instanceId(), p.status(),
+                        System.currentTimeMillis(), new RecordHeaders()), NodeTopology.STATUS_SINK);
+            }
+        }
+        if (step.ended()) {
+            commitWanted = true;
+        }
+    }
+
+    /** A message on {@code orchestrations}: its receiver reads it only once this transaction commits. */
+    void send(OrchestrationMessage message) {
+        if (!(message instanceof EntityMessage m) || m.awaited()) {
+            commitWanted = true; // signals are one-way: nobody waits for them
+        }
+        var headers = new RecordHeaders();
+        MessageHeaders.setType(headers, MessageHeaders.typeOf(message));
+        context.forward(new Record<>(message.instanceId(), message, System.currentTimeMillis(), headers),
+                NodeTopology.ORCHESTRATIONS_SINK);
+    }
+
+    private void dispatch(String taskQueue, ActivityRequest request) {
+        var headers = new RecordHeaders();
+        headers.add(NodeTopology.QUEUE_HEADER, taskQueue.getBytes(StandardCharsets.UTF_8));
+        MessageHeaders.setType(headers, "ActivityRequest");
+        context.forward(new Record<>(request.instanceId(), request, System.currentTimeMillis(), headers),
+                NodeTopology.TASKS_SINK);
+    }
+
+    /** Whether a commit is wanted since the last call (and forgets it). */
+    boolean takeCommitWanted() {
+        boolean wanted = commitWanted;
+        commitWanted = false;
+        return wanted;
+    }
+
+    void wantCommit() {
+        commitWanted = true;
+    }
+}
