@@ -47,7 +47,10 @@ public final class ResultPublisher implements AutoCloseable {
     static Properties producerConfig(WorkerOptions options) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        // No linger, one request in flight: an idle worker reports a result at once, a busy one sends what queued
+        // up while the previous request was out, in one request.
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         p.putAll(options.kafkaOverrides());
         // Results must not be lost or reordered by producer retries, whatever the overrides say.
         p.put(ProducerConfig.ACKS_CONFIG, "all");

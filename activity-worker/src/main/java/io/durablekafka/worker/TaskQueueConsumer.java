@@ -40,6 +40,11 @@ final class TaskQueueConsumer implements Runnable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Offsets are committed at most this often: a commit per poll would be a broker request per handful of
+     * activities. After a crash, activities done since the last commit run again (they are at-least-once anyway).
+     */
+    private static final long COMMIT_SPACING_NANOS = Duration.ofMillis(200).toNanos();
 
     private final String queue;
     private final String topic;
@@ -55,6 +60,7 @@ final class TaskQueueConsumer implements Runnable {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile long deadlineNanos;
+    private long lastCommitNanos = System.nanoTime();
 
     private record Received(ActivityRequest request, OffsetTracker.Ticket ticket) {
     }
@@ -226,6 +232,11 @@ final class TaskQueueConsumer implements Runnable {
     }
 
     private void commitAsync() {
+        long now = System.nanoTime();
+        if (now - lastCommitNanos < COMMIT_SPACING_NANOS) {
+            return;
+        }
+        lastCommitNanos = now;
         Map<TopicPartition, OffsetAndMetadata> offsets = tracker.advancedPositions();
         if (!offsets.isEmpty()) {
             consumer.commitAsync(offsets, (committed, e) -> {

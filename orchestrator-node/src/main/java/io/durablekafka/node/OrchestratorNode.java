@@ -114,6 +114,24 @@ public final class OrchestratorNode implements AutoCloseable {
             }
         }
         Properties p = new Properties();
+        // Tuning defaults first, as unprefixed client settings, so that dk.kafka.<property> overrides win.
+        // Transactions commit often; the default 100 ms back-off after CONCURRENT_TRANSACTIONS caps a producer at
+        // ~20 commits/s (see design notes).
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
+        // No linger: with one request in flight (below), records queue up while a request is out, so batches
+        // grow with load on their own, and an idle node sends at once (each hop of an orchestration is a send).
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // Under transactions v2 a broker accepts only sequence 0 from a producer it has no state for on a partition
+        // (KAFKA-18202). With several requests in flight, a later batch to a partition the transaction touches for
+        // the first time can overtake the first one while that one is verified with the coordinator: refused with
+        // OutOfOrderSequence (logged as an ERROR by the broker) and retried, which stalls the first commits of a
+        // new hub. One request in flight per broker rules that out, and makes bigger batches under load.
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
+        // An idle stream thread blocks in poll for this long before it punctuates or commits again: short, so that
+        // early commits the pacer put off and entity ticks are not held up by an idle poll.
+        p.put(StreamsConfig.POLL_MS_CONFIG, 10);
         p.putAll(options.kafkaOverrides());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, options.topics().nodeApplicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
@@ -123,21 +141,6 @@ public final class OrchestratorNode implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) options.replicationFactor());
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbTuning.class);
-        // Transactions commit often; the default 100 ms back-off after CONCURRENT_TRANSACTIONS caps a producer
-        // at ~20 commits/s (see design notes).
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
-        // Under transactions v2 a broker accepts only sequence 0 from a producer it has no state for on a partition
-        // (KAFKA-18202). With several requests in flight, a later batch to a partition the transaction touches for
-        // the first time can overtake the first one while that one is verified with the coordinator: refused with
-        // OutOfOrderSequence (logged as an ERROR by the broker) and retried, which stalls the first commits of a
-        // new hub. One request in flight per broker rules it out, and makes bigger batches under load.
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
-        // An idle stream thread blocks in poll for this long before it punctuates or commits again: short, so that
-        // early commits a rate limit put off and entity ticks are not held up by an idle poll.
-        p.put(StreamsConfig.POLL_MS_CONFIG, 10);
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
         return p;
     }
 

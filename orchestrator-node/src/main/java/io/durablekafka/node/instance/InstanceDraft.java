@@ -217,6 +217,9 @@ public final class InstanceDraft {
         customStatus = null;
         failure = null;
         deferred.clear();
+        // A new execution's statuses are news even when they repeat the old one's (a restarted instance completes
+        // again): the status topic gets them.
+        publishedStatus = null;
         changed = true;
     }
 

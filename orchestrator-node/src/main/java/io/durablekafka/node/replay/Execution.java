@@ -109,15 +109,15 @@ final class Execution {
                 ctx.setCurrentInstant(s.timestamp());
                 start();
             }
-            case HistoryEvent.TaskCompleted e -> deliver(e);
-            case HistoryEvent.TaskFailed e -> deliver(e);
-            case HistoryEvent.TimerFired e -> deliver(e);
-            case HistoryEvent.SubOrchestrationInstanceCompleted e -> deliver(e);
-            case HistoryEvent.SubOrchestrationInstanceFailed e -> deliver(e);
-            case HistoryEvent.EventRaised e -> deliver(e);
-            case HistoryEvent.EntityOperationCompleted e -> deliver(e);
-            case HistoryEvent.EntityOperationFailed e -> deliver(e);
-            case HistoryEvent.EntityLockGranted e -> deliver(e);
+            case HistoryEvent.TaskCompleted e -> applyCompletion(e);
+            case HistoryEvent.TaskFailed e -> applyCompletion(e);
+            case HistoryEvent.TimerFired e -> applyCompletion(e);
+            case HistoryEvent.SubOrchestrationInstanceCompleted e -> applyCompletion(e);
+            case HistoryEvent.SubOrchestrationInstanceFailed e -> applyCompletion(e);
+            case HistoryEvent.EventRaised e -> applyCompletion(e);
+            case HistoryEvent.EntityOperationCompleted e -> applyCompletion(e);
+            case HistoryEvent.EntityOperationFailed e -> applyCompletion(e);
+            case HistoryEvent.EntityLockGranted e -> applyCompletion(e);
             default -> {
                 // Scheduling events are matched when the code re-takes them; the rest carry no input for the code.
             }
@@ -125,7 +125,7 @@ final class Execution {
         return ctx.drainNewActions();
     }
 
-    private void deliver(HistoryEvent event) {
+    private void applyCompletion(HistoryEvent event) {
         if (!ctx.accepts(event)) {
             return;
         }

@@ -126,35 +126,35 @@ final class ExecutionContext implements TaskOrchestrationContext {
     /** Applies a completion event to the task it completes. */
     void apply(HistoryEvent event) {
         switch (event) {
-            case HistoryEvent.TaskCompleted e -> take(e.taskScheduledId()).complete(e.result());
+            case HistoryEvent.TaskCompleted e -> closeTask(e.taskScheduledId()).complete(e.result());
             case HistoryEvent.TaskFailed e -> {
                 int id = e.taskScheduledId();
-                take(id).fail(new TaskFailedException(taskNames.getOrDefault(id, "?"), id, e.failure()));
+                closeTask(id).fail(new TaskFailedException(taskNames.getOrDefault(id, "?"), id, e.failure()));
             }
-            case HistoryEvent.TimerFired e -> take(e.timerId()).complete(null);
-            case HistoryEvent.SubOrchestrationInstanceCompleted e -> take(e.taskScheduledId()).complete(e.result());
+            case HistoryEvent.TimerFired e -> closeTask(e.timerId()).complete(null);
+            case HistoryEvent.SubOrchestrationInstanceCompleted e -> closeTask(e.taskScheduledId()).complete(e.result());
             case HistoryEvent.SubOrchestrationInstanceFailed e -> {
                 int id = e.taskScheduledId();
-                take(id).fail(new TaskFailedException(taskNames.getOrDefault(id, "?"), id, e.failure()));
+                closeTask(id).fail(new TaskFailedException(taskNames.getOrDefault(id, "?"), id, e.failure()));
             }
             case HistoryEvent.EventRaised e -> deliverEvent(e);
             case HistoryEvent.EntityOperationCompleted e -> {
                 entityCalls.remove(e.taskScheduledId());
-                take(e.taskScheduledId()).complete(e.result());
+                closeTask(e.taskScheduledId()).complete(e.result());
             }
             case HistoryEvent.EntityOperationFailed e -> {
                 int id = e.taskScheduledId();
                 EntityCall call = entityCalls.remove(id);
-                take(id).fail(call == null
+                closeTask(id).fail(call == null
                         ? new TaskFailedException(taskNames.getOrDefault(id, "?"), id, e.failure())
                         : new EntityOperationFailedException(call.entity(), call.operation(), id, e.failure()));
             }
-            case HistoryEvent.EntityLockGranted e -> take(e.taskScheduledId()).complete(null);
+            case HistoryEvent.EntityLockGranted e -> closeTask(e.taskScheduledId()).complete(null);
             default -> throw new IllegalArgumentException("not a completion event: " + event);
         }
     }
 
-    private LeafTask<?> take(int taskId) {
+    private LeafTask<?> closeTask(int taskId) {
         LeafTask<?> task = openTasks.remove(taskId);
         if (task == null) {
             throw new IllegalStateException("no open task " + taskId);
@@ -203,8 +203,11 @@ final class ExecutionContext implements TaskOrchestrationContext {
         execution.checkAlive();
     }
 
-    /** Gives the next task ID to {@code action}: replays it against history or records it as new. */
-    private void take(Action action) {
+    /**
+     * Schedules {@code action} under its task ID: during replay, checks it against the scheduling event recorded
+     * for that ID; past the recorded ones, it is new and goes to the driver.
+     */
+    private void schedule(Action action) {
         checkAlive();
         int id = action.taskId();
         if (id < recordedSchedules.size()) {
@@ -279,7 +282,7 @@ final class ExecutionContext implements TaskOrchestrationContext {
 
     private <V> LeafTask<V> scheduleActivity(String activityName, JsonNode in, String queue, Class<V> returnType) {
         int id = nextTaskId;
-        take(new Action.ScheduleActivity(id, activityName, in, queue == null ? defaultTaskQueue : queue));
+        schedule(new Action.ScheduleActivity(id, activityName, in, queue == null ? defaultTaskQueue : queue));
         return open(id, activityName, returnType);
     }
 
@@ -308,7 +311,7 @@ final class ExecutionContext implements TaskOrchestrationContext {
         int id = nextTaskId;
         // A retried sub-orchestration without an explicit ID gets a fresh child ID per attempt.
         String childId = subInstanceId != null ? subInstanceId : instanceId + ":" + String.format("%04d", id);
-        take(new Action.StartSubOrchestration(id, orchestrationName, childId, in));
+        schedule(new Action.StartSubOrchestration(id, orchestrationName, childId, in));
         return open(id, orchestrationName, returnType);
     }
 
@@ -327,7 +330,7 @@ final class ExecutionContext implements TaskOrchestrationContext {
 
     LeafTask<Void> timerAt(Instant fireAt) {
         int id = nextTaskId;
-        take(new Action.CreateTimer(id, fireAt));
+        schedule(new Action.CreateTimer(id, fireAt));
         return open(id, "timer", Void.class);
     }
 
@@ -376,7 +379,7 @@ final class ExecutionContext implements TaskOrchestrationContext {
     public void sendEvent(String targetInstanceId, String eventName, Object data) {
         requireName(targetInstanceId, "instance ID");
         requireName(eventName, "event");
-        take(new Action.SendEvent(nextTaskId, targetInstanceId, eventName, Json.toTree(data)));
+        schedule(new Action.SendEvent(nextTaskId, targetInstanceId, eventName, Json.toTree(data)));
     }
 
     // ---------------------------------------------------------------- entities
@@ -392,7 +395,7 @@ final class ExecutionContext implements TaskOrchestrationContext {
                     + "the locked entities " + criticalSection.ids + " may be called");
         }
         int id = nextTaskId;
-        take(new Action.CallEntityOperation(id, entityId, operation, Json.toTree(operationInput)));
+        schedule(new Action.CallEntityOperation(id, entityId, operation, Json.toTree(operationInput)));
         entityCalls.put(id, new EntityCall(entity, operation));
         return open(id, entityId + "." + operation, returnType);
     }
@@ -407,7 +410,7 @@ final class ExecutionContext implements TaskOrchestrationContext {
             throw new LockingRulesViolationException("cannot signal entity '" + entityId + "' inside a critical section "
                     + "that locks it; call it instead");
         }
-        take(new Action.SignalEntityOperation(nextTaskId, entityId, operation, Json.toTree(operationInput), scheduledTime));
+        schedule(new Action.SignalEntityOperation(nextTaskId, entityId, operation, Json.toTree(operationInput), scheduledTime));
     }
 
     @Override
@@ -426,7 +429,7 @@ final class ExecutionContext implements TaskOrchestrationContext {
         }
         List<String> ids = List.copyOf(sorted.keySet());
         int id = nextTaskId;
-        take(new Action.LockEntities(id, ids));
+        schedule(new Action.LockEntities(id, ids));
         LeafTask<Void> granted = open(id, "lock " + ids, Void.class);
         CriticalSection section = new CriticalSection(id, ids, List.copyOf(sorted.values()));
         criticalSection = section;
@@ -466,7 +469,7 @@ final class ExecutionContext implements TaskOrchestrationContext {
                 return;
             }
             if (criticalSection == this) {
-                take(new Action.UnlockEntities(nextTaskId, lockTaskId, ids));
+                schedule(new Action.UnlockEntities(nextTaskId, lockTaskId, ids));
                 criticalSection = null;
             }
             closed = true;
