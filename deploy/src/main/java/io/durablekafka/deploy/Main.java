@@ -155,9 +155,9 @@ public final class Main {
                   gateway  [--port 7071]                            the HTTP API
                   node                                              an orchestrator node
                   worker                                            an activity worker
-                  benchmark [--mode MODE] [options]                measures a workload, in an embedded cluster unless --url:
-                            throughput (default), latency, sequence, fan-out, waiting, list, entity-signals;
-                            benchmark --help lists the modes and their options
+                  benchmark [--mode MODE] [options]                 measures one workload, in an embedded cluster unless --url;
+                            modes: throughput (default), latency, sequence, fan-out, waiting, list, entity-signals
+                            (benchmark --help: every mode and its options)
                 options for every role: --bootstrap-servers host:port, --task-hub NAME, --dk.<setting> value
                 (settings can also be given as -Ddk.<setting>=value or DK_<SETTING> environment variables)""");
     }

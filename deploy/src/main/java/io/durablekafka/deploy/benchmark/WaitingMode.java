@@ -16,6 +16,9 @@ import java.util.List;
  */
 final class WaitingMode {
 
+    /** How long the gateway's view may take to catch up with the status topic before the run gives up. */
+    private static final Duration VIEW_DEADLINE = Duration.ofMinutes(10);
+
     private WaitingMode() {
     }
 
@@ -90,7 +93,7 @@ final class WaitingMode {
      */
     private static void awaitGatewayView(GatewayClient gateway, List<String> lastPerPartition) throws Exception {
         long begin = System.nanoTime();
-        long deadline = begin + Progress.STALL_LIMIT.toNanos();
+        long deadline = begin + VIEW_DEADLINE.toNanos();
         for (String id : lastPerPartition) {
             while (true) {
                 JsonNode status = gateway.status(id);
@@ -100,7 +103,7 @@ final class WaitingMode {
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the gateway still shows " + id + " as " + shown + " after "
-                            + Progress.STALL_LIMIT.toSeconds() + " s");
+                            + VIEW_DEADLINE.toMinutes() + " minutes");
                 }
                 Thread.sleep(20);
             }
