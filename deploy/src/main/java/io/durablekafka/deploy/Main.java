@@ -1,6 +1,7 @@
 package io.durablekafka.deploy;
 
 import io.durablekafka.common.config.Settings;
+import io.durablekafka.deploy.benchmark.Benchmark;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
 import io.durablekafka.kafka.KafkaCluster;
@@ -31,11 +32,18 @@ public final class Main {
             return;
         }
         String role = args[0];
-        Map<String, String> options = parseOptions(List.of(args).subList(1, args.length));
+        List<String> rest = List.of(args).subList(1, args.length);
+        if (role.equals("benchmark")) {
+            int exitCode = Benchmark.run(rest);
+            if (exitCode != 0) {
+                System.exit(exitCode);
+            }
+            return;
+        }
+        Map<String, String> options = parseOptions(rest);
         switch (role) {
             case "local-cluster" -> localCluster(options);
             case "gateway", "node", "worker" -> role(role, options);
-            case "benchmark" -> Benchmark.run(options);
             default -> {
                 System.err.println("unknown role '" + role + "'");
                 usage();
@@ -97,7 +105,7 @@ public final class Main {
     }
 
     /** {@code --key value} options; keys starting with {@code dk.} become settings overrides. */
-    static Map<String, String> parseOptions(List<String> args) {
+    public static Map<String, String> parseOptions(List<String> args) {
         Map<String, String> options = new HashMap<>();
         List<String> rest = new ArrayList<>(args);
         for (int i = 0; i < rest.size(); i++) {
@@ -121,7 +129,7 @@ public final class Main {
         return options;
     }
 
-    static Settings settingsWith(Map<String, String> options) {
+    public static Settings settingsWith(Map<String, String> options) {
         Map<String, String> overrides = new HashMap<>();
         options.forEach((k, v) -> {
             if (k.startsWith("dk.")) {
@@ -147,9 +155,9 @@ public final class Main {
                   gateway  [--port 7071]                            the HTTP API
                   node                                              an orchestrator node
                   worker                                            an activity worker
-                  benchmark [--url URL] [--count 2000] [--concurrency 200] [--orchestration HelloSequence5]
-                            [--input JSON] [--warmup N] [--via http|kafka]   embedded cluster unless --url/--bootstrap-servers
-                  benchmark --entity-signals N [--entity-counters 4] [--entity-senders 4]   entity signals/s
+                  benchmark [--mode MODE] [options]                 measures one workload, in an embedded cluster unless --url;
+                            modes: throughput (default), latency, sequence, fan-out, waiting, list, entity-signals
+                            (benchmark --help: every mode and its options)
                 options for every role: --bootstrap-servers host:port, --task-hub NAME, --dk.<setting> value
                 (settings can also be given as -Ddk.<setting>=value or DK_<SETTING> environment variables)""");
     }

@@ -57,6 +57,20 @@ class SamplesTest {
     }
 
     @Test
+    void sequenceSumsSquaresOneAfterTheOther() {
+        String id = cluster.start("Sequence", 20);
+        assertEquals(20L * 21 * 41 / 6, cluster.awaitRuntimeStatus(id, "Completed").get("output").asLong());
+    }
+
+    @Test
+    void awaitEventWaitsForContinueAndOutputsItsData() {
+        String id = cluster.start("AwaitEvent", null);
+        cluster.awaitRuntimeStatus(id, "Running");
+        cluster.send(new RaiseEvent(id, "Continue", Json.toTree(Map.of("n", 7))));
+        assertEquals(7, cluster.awaitRuntimeStatus(id, "Completed").get("output").get("n").asInt());
+    }
+
+    @Test
     void approvalIsApprovedOrRejectedByTheEvent() {
         String approved = cluster.start("Approval", Map.of("timeoutSeconds", 60));
         String rejected = cluster.start("Approval", Map.of("timeoutSeconds", 60));

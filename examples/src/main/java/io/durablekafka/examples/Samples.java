@@ -23,6 +23,8 @@ public final class Samples implements FunctionProvider {
         registry.addOrchestration("HelloCities", Samples::helloCities)
                 .addOrchestration("HelloSequence5", Samples::helloSequence5)
                 .addOrchestration("FanOutFanIn", Samples::fanOutFanIn)
+                .addOrchestration("Sequence", Samples::sequence)
+                .addOrchestration("AwaitEvent", Samples::awaitEvent)
                 .addOrchestration("Approval", Samples::approval)
                 .addOrchestration("Parent", Samples::parent)
                 .addOrchestration("Monitor", Samples::monitor)
@@ -67,6 +69,27 @@ public final class Samples implements FunctionProvider {
             sum += s;
         }
         ctx.complete(sum);
+    }
+
+    /**
+     * Input n: squares 1..n one after the other and outputs the sum, the same as FanOutFanIn but in sequence
+     * (the benchmark's long history: its last steps replay or carry n - 1 earlier ones).
+     */
+    static void sequence(TaskOrchestrationContext ctx) {
+        Integer n = ctx.getInput(Integer.class);
+        long sum = 0;
+        for (int i = 1; i <= (n == null ? 10 : n); i++) {
+            sum += ctx.callActivity("Square", i, Long.class).await();
+        }
+        ctx.complete(sum);
+    }
+
+    /**
+     * Waits for external event Continue, with no timer, and outputs its data: an instance that costs nothing
+     * but its place in the store while it waits (the benchmark keeps a million of them waiting).
+     */
+    static void awaitEvent(TaskOrchestrationContext ctx) {
+        ctx.complete(ctx.waitForExternalEvent("Continue", JsonNode.class).await());
     }
 
     /**

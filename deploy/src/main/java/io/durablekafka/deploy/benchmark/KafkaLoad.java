@@ -1,4 +1,4 @@
-package io.durablekafka.deploy;
+package io.durablekafka.deploy.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.messages.MessageHeaders;
@@ -42,7 +42,7 @@ final class KafkaLoad {
     }
 
     /** Runs {@code count} orchestrations with at most {@code concurrency} in flight; returns latencies in ms. */
-    Benchmark.Result run(String orchestration, JsonNode input, int count, int concurrency, String idPrefix) throws Exception {
+    ThroughputMode.Result run(String orchestration, JsonNode input, int count, int concurrency, String idPrefix) throws Exception {
         Map<String, Long> startedAt = new ConcurrentHashMap<>();
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger failed = new AtomicInteger();
@@ -81,22 +81,24 @@ final class KafkaLoad {
                 }
             });
             long begin = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                inFlight.acquire();
-                String id = idPrefix + i;
-                var record = new ProducerRecord<String, byte[]>(topics.orchestrations(), id,
-                        Json.toBytes(StartOrchestration.of(id, orchestration, input)));
-                MessageHeaders.setType(record.headers(), "StartOrchestration");
-                startedAt.put(id, System.nanoTime());
-                producer.send(record);
+            try (Progress ignored = Progress.start("completed", count, () -> latencies.size() + failed.get(),
+                    ThroughputMode.PROGRESS_AFTER)) {
+                for (int i = 0; i < count; i++) {
+                    inFlight.acquire();
+                    String id = idPrefix + i;
+                    var record = new ProducerRecord<String, byte[]>(topics.orchestrations(), id,
+                            Json.toBytes(StartOrchestration.of(id, orchestration, input)));
+                    MessageHeaders.setType(record.headers(), "StartOrchestration");
+                    startedAt.put(id, System.nanoTime());
+                    producer.send(record);
+                }
+                producer.flush();
+                watcher.join(Duration.ofMinutes(5).toMillis());
+                watcher.interrupt();
             }
-            producer.flush();
-            watcher.join(Duration.ofMinutes(5).toMillis());
-            watcher.interrupt();
             double seconds = (System.nanoTime() - begin) / 1e9;
-            List<Double> sorted = new ArrayList<>(latencies);
-            Collections.sort(sorted);
-            return new Benchmark.Result(sorted.size(), failed.get() + startedAt.size(), seconds, sorted);
+            return new ThroughputMode.Result(latencies.size(), failed.get() + startedAt.size(), seconds,
+                    Latencies.of(List.copyOf(latencies)));
         }
     }
 }

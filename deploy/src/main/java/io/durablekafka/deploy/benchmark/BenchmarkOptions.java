@@ -1,0 +1,225 @@
+package io.durablekafka.deploy.benchmark;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.durablekafka.common.config.Settings;
+import io.durablekafka.common.serde.Json;
+import io.durablekafka.deploy.Main;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The benchmark's command line, checked in full before anything starts: the mode, options that belong to it,
+ * numbers that are numbers. Mode-dependent defaults live here so the usage text and the runs agree.
+ */
+final class BenchmarkOptions {
+
+    private static final Set<String> COMMON = Set.of("mode", "url", "bootstrap-servers", "task-hub");
+
+    private final Map<String, String> raw;
+    private final Mode mode;
+
+    private BenchmarkOptions(Map<String, String> raw, Mode mode) {
+        this.raw = raw;
+        this.mode = mode;
+    }
+
+    /** Parses {@code --key value} options; throws IllegalArgumentException with a sentence for the user. */
+    static BenchmarkOptions parse(List<String> args) {
+        Map<String, String> raw = Main.parseOptions(args);
+        Mode mode = raw.containsKey("mode") ? Mode.byName(raw.get("mode"))
+                : raw.containsKey("entity-signals") ? Mode.ENTITY_SIGNALS : Mode.THROUGHPUT;
+        for (String key : raw.keySet()) {
+            if (key.startsWith("dk.") || COMMON.contains(key) || mode.options.contains(key)) {
+                continue;
+            }
+            String owners = Arrays.stream(Mode.values()).filter(m -> m.options.contains(key))
+                    .map(m -> m.cliName).collect(Collectors.joining(", "));
+            throw new IllegalArgumentException(owners.isEmpty() ? "unknown option --" + key
+                    : "option --" + key + " does not apply to --mode " + mode.cliName + " (it belongs to " + owners + ")");
+        }
+        BenchmarkOptions options = new BenchmarkOptions(raw, mode);
+        options.check();
+        return options;
+    }
+
+    Mode mode() {
+        return mode;
+    }
+
+    // ------------------------------------------------------------------------------------ throughput, latency
+
+    int count() {
+        return positive("count", mode == Mode.LATENCY ? 300 : 2000);
+    }
+
+    int concurrency() {
+        return positive("concurrency", mode == Mode.LATENCY ? 1 : 200);
+    }
+
+    /** Orchestrations before the measured ones (throughput, latency); steps (sequence); runs (fan-out). */
+    int warmup() {
+        return switch (mode) {
+            case LATENCY -> atLeastZero("warmup", 200);
+            case SEQUENCE -> atLeastZero("warmup", Math.min(100, length()));
+            case FAN_OUT -> atLeastZero("warmup", 1);
+            default -> atLeastZero("warmup", Math.min(200, count()));
+        };
+    }
+
+    String orchestration() {
+        return raw.getOrDefault("orchestration", mode == Mode.LATENCY ? "HelloCities" : "HelloSequence5");
+    }
+
+    String input() {
+        return raw.getOrDefault("input", "null");
+    }
+
+    boolean viaKafka() {
+        return "kafka".equals(raw.getOrDefault("via", "http"));
+    }
+
+    // ------------------------------------------------------------------------------------ the other modes
+
+    int length() {
+        return positive("length", 1000);
+    }
+
+    int width() {
+        return positive("width", 1000);
+    }
+
+    int repeat() {
+        return positive("repeat", 5);
+    }
+
+    int instances() {
+        return positive("instances", 100_000);
+    }
+
+    int listRequests() {
+        return atLeastZero("list-requests", 300);
+    }
+
+    int entitySignals() {
+        return positive("entity-signals", 100_000);
+    }
+
+    int entityCounters() {
+        return positive("entity-counters", 4);
+    }
+
+    int entitySenders() {
+        return positive("entity-senders", 4);
+    }
+
+    // ------------------------------------------------------------------------------------ where it runs
+
+    String url() {
+        return raw.get("url");
+    }
+
+    Settings settings() {
+        return Main.settingsWith(raw);
+    }
+
+    /** Whether the run talks to a gateway; otherwise it only needs Kafka. */
+    boolean needsHttp() {
+        return switch (mode) {
+            case THROUGHPUT, LATENCY -> !viaKafka();
+            default -> true;
+        };
+    }
+
+    /** Whether the run writes or reads the hub's topics itself. */
+    boolean needsKafka() {
+        return switch (mode) {
+            case THROUGHPUT, LATENCY -> viaKafka();
+            case SEQUENCE, FAN_OUT -> false;
+            case WAITING, LIST, ENTITY_SIGNALS -> true;
+        };
+    }
+
+    // ------------------------------------------------------------------------------------ checks
+
+    /** Reads every option of the mode once, so a bad value fails before a cluster starts. */
+    private void check() {
+        switch (mode) {
+            case THROUGHPUT, LATENCY -> {
+                count();
+                concurrency();
+                warmup();
+                String via = raw.getOrDefault("via", "http");
+                if (!via.equals("http") && !via.equals("kafka")) {
+                    throw new IllegalArgumentException("--via takes http or kafka, not '" + via + "'");
+                }
+                try {
+                    Json.MAPPER.readTree(input());
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException("--input is not JSON: " + input());
+                }
+            }
+            case SEQUENCE -> {
+                if (length() < 2) {
+                    throw new IllegalArgumentException("--length must be at least 2");
+                }
+                warmup();
+            }
+            case FAN_OUT -> {
+                width();
+                repeat();
+                warmup();
+            }
+            case WAITING, LIST -> {
+                instances();
+                listRequests();
+            }
+            case ENTITY_SIGNALS -> {
+                entitySignals();
+                entityCounters();
+                entitySenders();
+            }
+        }
+        if (url() != null) {
+            try {
+                URI uri = URI.create(url());
+                if (uri.getScheme() == null || uri.getHost() == null) {
+                    throw new IllegalArgumentException();
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--url is not an http URL: " + url());
+            }
+        }
+    }
+
+    private int positive(String key, int defaultValue) {
+        int value = integer(key, defaultValue);
+        if (value < 1) {
+            throw new IllegalArgumentException("--" + key + " must be at least 1");
+        }
+        return value;
+    }
+
+    private int atLeastZero(String key, int defaultValue) {
+        int value = integer(key, defaultValue);
+        if (value < 0) {
+            throw new IllegalArgumentException("--" + key + " must not be negative");
+        }
+        return value;
+    }
+
+    private int integer(String key, int defaultValue) {
+        String text = raw.get(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(text.replace("_", "").replace(",", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " takes a whole number, not '" + text + "'");
+        }
+    }
+}
