@@ -78,7 +78,8 @@ import org.junit.jupiter.api.Timeout;
  * whose output clients can read. Everything goes to {@code target/kill-test-logs/}: {@code timeline.log} (this
  * test), one log per node process, and {@code failures.log} with the details of what went wrong.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+// A guard against a hang only: every wait inside has its own deadline.
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class NodeKillTest {
 
     private static final int PARTITIONS = 4;
@@ -165,6 +166,8 @@ class NodeKillTest {
                 processes.forEach(NodeProcess::destroy);
             }
         }
+        // Kept when the test fails, for a look at the stores.
+        resetDirectory(stateRoot);
     }
 
     private void run(Admin admin, NodeGroupMonitor group, Starter starter, Instant began) {
@@ -477,8 +480,9 @@ class NodeKillTest {
         long end = System.nanoTime() + deadline.toNanos();
         while (true) {
             Map<String, String> statuses = listStatuses(null);
-            List<String> open = ids.stream().filter(id -> !Set.of("Completed", "Failed", "Terminated", "Canceled")
-                    .contains(statuses.get(id))).toList();
+            // An ID missing from the list (a child not started yet) is open too.
+            List<String> open = ids.stream().filter(id -> !List.of("Completed", "Failed", "Terminated", "Canceled")
+                    .contains(statuses.getOrDefault(id, "missing"))).toList();
             if (open.isEmpty()) {
                 return Instant.now();
             }

@@ -17,6 +17,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeProcess {
 
+    /** Every process started and not yet reaped, killed if this JVM exits before the test cleans up. */
+    private static final List<Process> LIVE = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "node-process-reaper"));
+    }
+
     /** The node's name: its {@code group.instance.id} and {@code client.id}, so it can be told apart in the group. */
     final String name;
     final Path stateDir;
@@ -61,6 +68,8 @@ final class NodeProcess {
             Instant at = Instant.now();
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            LIVE.add(process);
+            process.onExit().thenRun(() -> LIVE.remove(process));
             return new NodeProcess(name, stateDir, log, at, process);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start node process " + name, e);
