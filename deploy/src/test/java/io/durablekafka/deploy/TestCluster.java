@@ -63,6 +63,12 @@ final class TestCluster implements AutoCloseable {
 
     /** With {@code inProcessNode} false, no node runs until the test starts one (e.g. in a child process). */
     TestCluster(String name, FunctionRegistry registry, int executionCacheSize, boolean inProcessNode) {
+        this(name, registry, executionCacheSize, inProcessNode, topics -> { });
+    }
+
+    /** {@code prepareHub} runs once the hub's topics are provisioned, before the worker and the gateway start. */
+    TestCluster(String name, FunctionRegistry registry, int executionCacheSize, boolean inProcessNode,
+                java.util.function.Consumer<TopicNames> prepareHub) {
         this.hub = name + HUBS.incrementAndGet() + "x" + Long.toString(System.nanoTime() % 100000, 36);
         this.topics = new TopicNames(hub);
         this.registry = registry;
@@ -77,6 +83,7 @@ final class TestCluster implements AutoCloseable {
                 new io.durablekafka.common.topics.TopicProvisioner(admin, 4, (short) 1).ensureHub(topics, registry.taskQueues());
             }
         }
+        prepareHub.accept(topics);
         worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry);
         worker.start();
         gateway = new Gateway(GatewayOptions.of(SharedKafka.bootstrapServers(), topics)).start();

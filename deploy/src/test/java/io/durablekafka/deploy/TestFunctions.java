@@ -89,6 +89,17 @@ public final class TestFunctions implements io.durablekafka.sdk.FunctionProvider
                     }
                 })
                 .addOrchestration("RewindParent", ctx -> ctx.complete("child said: "
-                        + ctx.callSubOrchestrator("RewindMe", null, String.class).await()));
+                        + ctx.callSubOrchestrator("RewindMe", null, String.class).await()))
+                // An activity, a durable timer, an activity; outputs both greetings (input: a tag for the inputs).
+                .addOrchestration("HelloTimerHello", ctx -> {
+                    String tag = ctx.getInput(String.class);
+                    String first = ctx.callActivity("SayHello", tag + "-1", String.class).await();
+                    ctx.createTimer(Duration.ofSeconds(2)).await();
+                    String second = ctx.callActivity("SayHello", tag + "-2", String.class).await();
+                    ctx.complete(java.util.List.of(first, second));
+                })
+                // HelloCities as a sub-orchestration under a known instance ID, {@code <parent ID>-child}.
+                .addOrchestration("HelloCitiesParent", ctx -> ctx.complete(ctx.callSubOrchestrator("HelloCities", null,
+                        ctx.getInstanceId() + "-child", null, com.fasterxml.jackson.databind.JsonNode.class).await()));
     }
 }
