@@ -243,4 +243,22 @@ class InstanceLifecycleTest {
         assertEquals(node.history(ID), uncached.history(ID));
         assertEquals(node.instance(ID), uncached.instance(ID));
     }
+
+    @Test
+    void eventsCarriedOverByContinueAsNewEnterTheNewHistoryAtTheNewExecutionsTime() {
+        node.send(start("Relay", 0, T0));
+        node.advance(Duration.ofSeconds(10));
+        node.send(new RaiseEvent(ID, "Extra", json("kept")));
+        node.advance(Duration.ofSeconds(10));
+        var continuedAt = node.now;
+
+        node.send(new CompleteTask(ID, executionId(), 0, null));
+
+        // The orchestration's clock never goes back: after the carried-over event it is still the time the new
+        // execution started, so its one-minute timer fires a minute after that.
+        List<HistoryEvent> history = node.history(ID);
+        assertEquals(continuedAt, history.getFirst().timestamp());
+        assertEquals(new HistoryEvent.EventRaised(continuedAt, "Extra", json("kept")), history.get(1));
+        assertEquals(continuedAt.plus(Duration.ofMinutes(1)), node.timers.iterator().next().fireAt());
+    }
 }

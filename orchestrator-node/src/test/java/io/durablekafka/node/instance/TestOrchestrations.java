@@ -51,6 +51,19 @@ final class TestOrchestrations {
                 ctx.callActivity("A", n).await();
                 ctx.continueAsNew(n + 1);
             })
+            // Round 0: A, then continue as new keeping unprocessed events. Round 1: takes event Extra, then sleeps
+            // a minute; the output is the orchestration's time after the event.
+            .addOrchestration("Relay", ctx -> {
+                if (ctx.getInput(Integer.class) == 0) {
+                    ctx.callActivity("A").await();
+                    ctx.continueAsNew(1, true);
+                    return;
+                }
+                ctx.waitForExternalEvent("Extra").await();
+                Instant afterEvent = ctx.getCurrentInstant();
+                ctx.createTimer(Duration.ofMinutes(1)).await();
+                ctx.complete(afterEvent);
+            })
             .addOrchestration("GpuJob", ctx -> ctx.complete(
                     ctx.callActivity("Render", null, TaskOptions.withTaskQueue("gpu"), String.class).await()))
             // Locks alice and bob, then waits for an event inside the critical section.
