@@ -19,6 +19,8 @@ import io.durablekafka.common.messages.EntityMessage;
 import io.durablekafka.common.messages.FailEntityOperation;
 import io.durablekafka.common.messages.GrantEntityLock;
 import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.common.messages.ReleaseEntityLock;
+import io.durablekafka.common.messages.RequestEntityLock;
 import io.durablekafka.common.messages.SignalEntity;
 import io.durablekafka.common.store.DueItem;
 import io.durablekafka.node.store.InMemoryStores;
@@ -178,5 +180,15 @@ class EntityEngineTest {
         afterRestart.drainDue(Long.MAX_VALUE);
 
         assertEquals(json(4), store.entity(COUNTER).state());
+    }
+
+    @Test
+    void malformedLockMessagesAreRefused() {
+        String wrongPosition = receive(new RequestEntityLock(COUNTER, "owner", "e", 0, List.of("@counter@other"), 0));
+        String noOwner = receive(new ReleaseEntityLock(COUNTER, null, null, 0));
+
+        assertTrue(wrongPosition.contains("malformed"), wrongPosition);
+        assertTrue(noOwner.contains("no ownerInstanceId"), noOwner);
+        assertEquals(0, queued(COUNTER));
     }
 }

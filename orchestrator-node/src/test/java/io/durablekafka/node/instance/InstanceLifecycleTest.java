@@ -261,4 +261,25 @@ class InstanceLifecycleTest {
         assertEquals(new HistoryEvent.EventRaised(continuedAt, "Extra", json("kept")), history.get(1));
         assertEquals(continuedAt.plus(Duration.ofMinutes(1)), node.timers.iterator().next().fireAt());
     }
+
+    @Test
+    void theCustomStatusTheCodeSetsIsStoredAndSurvivesReplay() {
+        EngineHarness uncached = new EngineHarness(TestOrchestrations.REGISTRY, 0);
+        uncached.send(start("Progress", null, T0));
+        assertEquals(json("step 1"), uncached.instance(ID).customStatus());
+
+        StepResult step = uncached.send(new CompleteTask(ID, uncached.instance(ID).executionId(), 0, null)).step();
+
+        assertEquals(json("step 2"), uncached.instance(ID).customStatus());
+        assertEquals(List.of(), published(step), "a custom status is not a transition: nothing published");
+    }
+
+    @Test
+    void anOrchestrationThatContinuesAsNewWithoutEverWaitingFails() {
+        StepResult step = node.send(start("Restless", 0, T0)).step();
+
+        assertTrue(step.ended());
+        assertEquals(RuntimeStatus.Failed, node.instance(ID).status());
+        assertEquals("ContinueAsNewLoop", node.instance(ID).failure().errorType());
+    }
 }

@@ -64,6 +64,14 @@ final class TestOrchestrations {
                 ctx.createTimer(Duration.ofMinutes(1)).await();
                 ctx.complete(afterEvent);
             })
+            .addOrchestration("Progress", ctx -> {
+                ctx.setCustomStatus("step 1");
+                ctx.callActivity("A").await();
+                ctx.setCustomStatus("step 2");
+                ctx.callActivity("B").await();
+            })
+            // Continues as new at once, forever.
+            .addOrchestration("Restless", ctx -> ctx.continueAsNew(ctx.getInput(Integer.class) + 1))
             .addOrchestration("GpuJob", ctx -> ctx.complete(
                     ctx.callActivity("Render", null, TaskOptions.withTaskQueue("gpu"), String.class).await()))
             // Locks alice and bob, then waits for an event inside the critical section.

@@ -41,6 +41,12 @@ class OrchestrationRunnerTest {
                 throw new IllegalArgumentException("bad input: " + ctx.getInput(String.class));
             })
             .addOrchestration("Unhandled", ctx -> ctx.complete(ctx.callActivity("SayHello", "x", String.class).await()))
+            // The output says whether the code was replaying when it called SayHello.
+            .addOrchestration("ReportsReplaying", ctx -> {
+                boolean replaying = ctx.getIsReplaying();
+                ctx.callActivity("SayHello", "x", String.class).await();
+                ctx.complete(replaying);
+            })
             .addOrchestration("SwallowsEverything", ctx -> {
                 try {
                     ctx.complete(ctx.callActivity("SayHello", "Tokyo", String.class).await());
@@ -233,5 +239,18 @@ class OrchestrationRunnerTest {
 
         assertInstanceOf(OrchestratorResponse.Completed.class, last.completion());
         assertEquals(0, runner.cachedExecutions());
+    }
+
+    @Test
+    void theCodeIsToldWhenItIsReplayingRecordedSteps() {
+        ReplayHarness live = new ReplayHarness(REGISTRY, 100);
+        live.start(started("ReportsReplaying", null));
+        OrchestratorResponse cached = live.deliver(t(1), completed(1, 0, "hi"));
+
+        OrchestratorResponse replayed = run(List.of(started("ReportsReplaying", null), scheduled(0, 0, "SayHello", "x")),
+                completed(1, 0, "hi"));
+
+        assertEquals(new OrchestratorResponse.Completed(json(false)), cached.completion(), "the live run never replays");
+        assertEquals(new OrchestratorResponse.Completed(json(true)), replayed.completion(), "the rebuilt run replayed that call");
     }
 }

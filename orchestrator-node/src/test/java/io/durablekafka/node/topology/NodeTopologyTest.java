@@ -218,6 +218,7 @@ class NodeTopologyTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             not JSON                  | order-1    | this is not json                                                                    | invalid record
+            JSON null                 | order-1    | null                                                                                | invalid record
             an unknown type           | order-1    | {"type":"FlyToTheMoon","v":1,"instanceId":"order-1"}                                 | invalid record
             a key that is not the ID  | order-1    | {"type":"RaiseEvent","v":1,"instanceId":"order-2","name":"x","input":1}              | differs from instanceId
             a newer schema version    | order-1    | {"type":"RaiseEvent","v":2,"instanceId":"order-1","name":"x","input":1}              | schema version 2
@@ -240,6 +241,15 @@ class NodeTopologyTest {
         orchestrations.pipeInput("order-9", start("order-9", "Hello", "Paris"));
         assertEquals("SayHello", parse(tasks.readValue(), ActivityRequest.class).name());
         assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void aRecordWithoutValueIsDeadLettered() {
+        orchestrations.pipeInput("order-1", (String) null);
+
+        TestRecord<String, byte[]> dead = deadLetters.readRecord();
+        assertNull(dead.value());
+        assertTrue(header(dead, DeadLetters.REASON).contains("no value"));
     }
 
     @Test
