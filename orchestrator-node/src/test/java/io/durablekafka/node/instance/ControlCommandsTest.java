@@ -148,6 +148,25 @@ class ControlCommandsTest {
     }
 
     @Test
+    void aTimerThatFiresWhileSuspendedIsDeliveredOnResume() {
+        node.send(start("Sleeper", null, T0));
+        var timer = node.timers.iterator().next();
+        node.send(new SuspendOrchestration(ID, null));
+
+        node.advance(Duration.ofHours(1));
+        StepResult fired = node.fire(timer);
+        assertFalse(fired.ended());
+        assertEquals(RuntimeStatus.Suspended, node.instance(ID).status());
+        assertEquals(List.of(), node.instance(ID).timers(), "the timer has fired");
+
+        node.advance(Duration.ofMinutes(1));
+        StepResult resumed = node.send(new ResumeOrchestration(ID, null)).step();
+
+        assertTrue(resumed.ended());
+        assertEquals(json("woke"), node.instance(ID).output());
+    }
+
+    @Test
     void suspendingASuspendedInstanceAndResumingARunningOneAreNoOps() {
         node.send(start("Sequence", "x", T0));
         assertFalse(node.send(new ResumeOrchestration(ID, null)).step().stateChanged());
