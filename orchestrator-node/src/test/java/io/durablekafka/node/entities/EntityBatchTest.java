@@ -45,8 +45,7 @@ class EntityBatchTest {
         for (int i = 0; i < messages.length; i++) {
             queue.add(new EntityBatch.Queued(firstOffset + i, messages[i]));
         }
-        FunctionRegistry registry = REGISTRY;
-        return new EntityBatch(registry, before, T0).run(queue);
+        return new EntityBatch(REGISTRY, before, T0).run(queue);
     }
 
     private static EntityBatch.Result run(EntityMessage... messages) {

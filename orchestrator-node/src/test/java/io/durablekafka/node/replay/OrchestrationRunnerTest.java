@@ -58,8 +58,10 @@ class OrchestrationRunnerTest {
 
     private final OrchestrationRunner runner = new OrchestrationRunner(REGISTRY, 100, Duration.ofSeconds(10));
 
+    /** A step of an execution whose stored history is {@code past}, at the time of the first new event. */
     private OrchestratorResponse run(List<HistoryEvent> past, HistoryEvent... newEvents) {
-        return runner.run(new OrchestratorRequest(INSTANCE, EXECUTION, past.size(), () -> past, List.of(newEvents), newEvents.length == 0 ? T0 : newEvents[0].timestamp()));
+        return runner.run(new OrchestratorRequest(INSTANCE, EXECUTION, past.size(), () -> past, List.of(newEvents),
+                newEvents[0].timestamp()));
     }
 
     @Test
