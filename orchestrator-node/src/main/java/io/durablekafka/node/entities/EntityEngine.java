@@ -148,7 +148,8 @@ public final class EntityEngine {
     private void markReady(String entityId) {
         long[] info = ready.get(entityId);
         if (info == null) {
-            ready.put(entityId, new long[]{System.currentTimeMillis(), 1});
+            // The engine's clock, which the time given to drainDue comes from too (the punctuator's wall clock).
+            ready.put(entityId, new long[]{clock.millis(), 1});
         } else {
             info[1]++;
         }

@@ -73,7 +73,10 @@ final class ExecutionSteps {
                 parent == null ? null : parent.instanceId(), parent == null ? null : parent.executionId(),
                 parent == null ? null : parent.taskId());
         d.transitionTo(RuntimeStatus.Running);
-        return record(d, runner.run(OrchestratorRequest.newExecution(d.instanceId(), started, carriedOver)));
+        // Events carried over (continue-as-new) or kept (scheduled start) enter this history now: restamped, so that
+        // the orchestration's clock does not go back to when they first arrived.
+        List<HistoryEvent> delivered = carriedOver.stream().map(e -> Restamp.at(e, d.now())).toList();
+        return record(d, runner.run(OrchestratorRequest.newExecution(d.instanceId(), started, delivered)));
     }
 
     /** Records the response in the draft; returns the continuation when the code continued as new. */

@@ -5,6 +5,7 @@ import io.durablekafka.common.messages.RewindOrchestration;
 import io.durablekafka.common.status.InstanceCommand;
 import io.durablekafka.common.status.RuntimeStatus;
 import io.durablekafka.common.store.InstanceState.EntityLockState;
+import io.durablekafka.node.replay.Action;
 import io.durablekafka.node.replay.OrchestrationRunner;
 import io.durablekafka.sdk.FunctionRegistry;
 import java.util.ArrayList;
@@ -15,7 +16,9 @@ import java.util.Map;
 
 /**
  * Rewinds a failed instance: the failure events leave history (so failed tasks are open again and run once more),
- * failed sub-orchestrations are rewound too, pending timers are re-armed, and the code replays.
+ * failed sub-orchestrations are rewound too, pending timers are re-armed, and the code replays. Failures the code
+ * answered with a new step (a retry timer, say) stay: only the attempt that ended a retried call runs again. A
+ * failure that escaped a critical section takes the section's unlock with it: the locks are asked for again.
  */
 final class RewindHandler implements MessageHandler<RewindOrchestration> {
 
@@ -52,7 +55,20 @@ final class RewindHandler implements MessageHandler<RewindOrchestration> {
         List<HistoryEvent.TaskScheduled> retried = new ArrayList<>();
         List<String> rewoundChildren = new ArrayList<>();
         HistoryEvent.EntityLockRequested openLock = null;
-        for (HistoryEvent e : old) {
+        for (int i = 0; i < old.size(); i++) {
+            HistoryEvent e = old.get(i);
+            // The steps the code took in reaction to an event are recorded right after it. A failure the code answered
+            // with a new step (a retry timer, a catch that scheduled something) stays: rewinding it would re-open a
+            // task that later recorded steps depend on. A failure followed only by unlocks escaped a critical section
+            // (try-with-resources closed it): those unlocks go with the failure, so the section is open again.
+            int reaction = i + 1;
+            boolean newStep = false;
+            while (reaction < old.size() && Action.isScheduling(old.get(reaction))) {
+                newStep |= !(old.get(reaction) instanceof HistoryEvent.EntityUnlockSent);
+                reaction++;
+            }
+            boolean answered = newStep;
+            int unwound = reaction - i - 1;
             switch (e) {
                 case HistoryEvent.TaskScheduled s -> {
                     activities.put(s.taskId(), s);
@@ -78,17 +94,21 @@ final class RewindHandler implements MessageHandler<RewindOrchestration> {
                     openLock = null;
                     kept.add(e);
                 }
+                case HistoryEvent.TaskFailed f when answered -> kept.add(e);
+                case HistoryEvent.SubOrchestrationInstanceFailed f when answered -> kept.add(e);
                 case HistoryEvent.TaskFailed f -> {
                     HistoryEvent.TaskScheduled s = activities.get(f.taskScheduledId());
                     if (s != null) {
                         retried.add(s);
                     }
+                    i += unwound;
                 }
                 case HistoryEvent.SubOrchestrationInstanceFailed f -> {
                     HistoryEvent.SubOrchestrationInstanceCreated s = children.get(f.taskScheduledId());
                     if (s != null) {
                         rewoundChildren.add(s.instanceId());
                     }
+                    i += unwound;
                 }
                 case HistoryEvent.ExecutionCompleted c when c.orchestrationStatus() == RuntimeStatus.Failed -> {
                     // the failure being rewound

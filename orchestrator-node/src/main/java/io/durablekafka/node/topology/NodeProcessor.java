@@ -41,18 +41,19 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
     private final EngineSettings settings;
     private final Duration timerTick;
     private final CommitPacer pacer;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private ProcessorContext<String, Object> context;
     private NodeStore store;
     private StepWriter writer;
     private OrchestrationEngine orchestrations;
     private EntityEngine entities;
 
-    NodeProcessor(FunctionRegistry registry, EngineSettings settings, Duration timerTick, CommitPacer pacer) {
+    NodeProcessor(FunctionRegistry registry, EngineSettings settings, Duration timerTick, CommitPacer pacer, Clock clock) {
         this.registry = registry;
         this.settings = settings;
         this.timerTick = timerTick;
         this.pacer = pacer;
+        this.clock = clock;
     }
 
     @Override

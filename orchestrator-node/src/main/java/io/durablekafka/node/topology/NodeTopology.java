@@ -5,6 +5,7 @@ import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.node.instance.EngineSettings;
 import io.durablekafka.sdk.FunctionRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -38,12 +39,18 @@ public final class NodeTopology {
      */
     public static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings, Duration timerTick,
                                  Duration earlyCommitSpacing) {
+        return build(topics, registry, settings, timerTick, earlyCommitSpacing, Clock.systemUTC());
+    }
+
+    /** As {@link #build(TopicNames, FunctionRegistry, EngineSettings, Duration, Duration)}, with the clock of steps. */
+    static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings, Duration timerTick,
+                          Duration earlyCommitSpacing, Clock clock) {
         Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
         Serializer<Object> raw = (topic, value) -> (byte[]) value;
         CommitPacer pacer = new CommitPacer(earlyCommitSpacing);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.orchestrations());
-        topology.addProcessor(PROCESSOR, () -> new NodeProcessor(registry, settings, timerTick, pacer), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new NodeProcessor(registry, settings, timerTick, pacer, clock), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TopicNames.NODE_STATE_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         topology.addSink(TASKS_SINK, (key, value, ctx) -> {
