@@ -22,6 +22,10 @@ final class MessageDecoder {
         OrchestrationMessage message;
         try {
             JsonNode tree = Json.MAPPER.readTree(value);
+            if (tree == null || !tree.isObject()) {
+                throw new IllegalArgumentException("the value is not a JSON object"
+                        + (tree == null || tree.isMissingNode() ? " (empty)" : " (" + tree.getNodeType() + ")"));
+            }
             JsonNode v = tree.path("v");
             if (v.isInt() && v.intValue() > OrchestrationMessage.SCHEMA_VERSION) {
                 throw new IllegalArgumentException("schema version " + v.intValue() + " is newer than this node understands ("
