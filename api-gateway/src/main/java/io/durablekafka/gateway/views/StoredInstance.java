@@ -26,7 +26,8 @@ final class StoredInstance {
 
     private static final int STATUS_AT = Long.BYTES;
     private static final int CREATED_AT = STATUS_AT + 1;
-    private static final int HEADER = CREATED_AT + StoredTime.BYTES;
+    /** The header's length: the part of a value the list filters read. */
+    static final int HEADER = CREATED_AT + StoredTime.BYTES;
     private static final RuntimeStatus[] STATUSES = RuntimeStatus.values();
     private static final SmileMapper SMILE = SmileMapper.builder()
             .addModule(new JavaTimeModule())

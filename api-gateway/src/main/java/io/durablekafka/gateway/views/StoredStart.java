@@ -18,7 +18,8 @@ final class StoredStart {
 
     private static final int OFFSET_AT = Integer.BYTES;
     private static final int REQUESTED_AT = OFFSET_AT + Long.BYTES;
-    private static final int HEADER = REQUESTED_AT + StoredTime.BYTES;
+    /** The header's length: the part of a value the list filters read. */
+    static final int HEADER = REQUESTED_AT + StoredTime.BYTES;
 
     private StoredStart() {
     }
