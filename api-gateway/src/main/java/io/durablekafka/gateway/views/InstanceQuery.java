@@ -11,9 +11,11 @@ import java.util.function.Predicate;
  * A filtered, key-ordered walk over the orchestration instances of a view: the list query of the HTTP API and the
  * selection of a multi-instance purge. Durable entities are never part of it. Pages work as {@link Page} says.
  *
- * <p>A filter on runtime statuses walks the status index, so it visits only the instances that have one of them
- * (a filter that matches nothing costs a seek per status); the created-time filters are checked on what the walk
- * reads anyway, and only matches are decoded.
+ * <p>A filtered query walks the status index ({@link StatusIndex}): a filter on runtime statuses visits only the
+ * instances that have one of them (a filter that matches nothing costs a seek per status), and the created-time
+ * filters are checked on the created time the index holds; index entries are a few bytes, so a visit is cheap.
+ * Only matches are looked up and decoded. A query without those filters reads the records in order instead, since
+ * every instance it visits is a match.
  *
  * @param idPrefix      only IDs starting with it ({@code ""}: all)
  * @param createdFrom   only instances created at or after it (null: no bound)
@@ -29,23 +31,26 @@ public record InstanceQuery(String idPrefix, Instant createdFrom, Instant create
         statuses = statuses == null ? Set.of() : Set.copyOf(statuses);
     }
 
-    /** The statuses a match must have, with {@code terminalOnly} applied; empty: any. */
-    private Set<RuntimeStatus> wanted() {
-        if (!terminalOnly) {
-            return statuses;
+    /**
+     * The statuses to walk in the index (every status a match may have), or none to walk the records: when nothing
+     * but the ID prefix filters.
+     */
+    private Set<RuntimeStatus> walked() {
+        Set<RuntimeStatus> walked = EnumSet.noneOf(RuntimeStatus.class);
+        if (statuses.isEmpty() && !terminalOnly && createdFrom == null && createdTo == null) {
+            return walked;
         }
-        Set<RuntimeStatus> terminal = EnumSet.noneOf(RuntimeStatus.class);
         for (RuntimeStatus s : statuses.isEmpty() ? EnumSet.allOf(RuntimeStatus.class) : statuses) {
-            if (s.isTerminal()) {
-                terminal.add(s);
+            if (!terminalOnly || s.isTerminal()) {
+                walked.add(s);
             }
         }
-        return terminal;
+        return walked;
     }
 
     /** True when no instance can match (say, only terminal instances with a status that is not). */
     private boolean matchesNothing() {
-        return terminalOnly && wanted().isEmpty();
+        return terminalOnly && walked().isEmpty();
     }
 
     @Override
@@ -66,7 +71,7 @@ public record InstanceQuery(String idPrefix, Instant createdFrom, Instant create
         if (matchesNothing()) {
             return Page.empty();
         }
-        Set<RuntimeStatus> walked = wanted();
+        Set<RuntimeStatus> walked = walked();
         return Page.read(visitor -> store.forEachInstance(idPrefix, walked, afterId, visitor), this, top, scanBudget);
     }
 
@@ -75,7 +80,7 @@ public record InstanceQuery(String idPrefix, Instant createdFrom, Instant create
         if (matchesNothing()) {
             return;
         }
-        store.forEachInstance(idPrefix, wanted(), null, listed -> {
+        store.forEachInstance(idPrefix, walked(), null, listed -> {
             if (test(listed)) {
                 InstanceView view = listed.view();
                 if (view != null) {

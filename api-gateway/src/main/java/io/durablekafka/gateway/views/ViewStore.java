@@ -12,6 +12,7 @@ import io.durablekafka.common.store.StoreKeys;
 import io.durablekafka.sdk.EntityInstanceId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -33,12 +36,13 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
-import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +71,7 @@ public final class ViewStore implements AutoCloseable {
     private static final byte[] ENTITIES_CF = "entities".getBytes(StandardCharsets.UTF_8);
     /** The first key after every entity ID: instance walks jump here when they meet one. */
     private static final byte[] AFTER_ENTITY_IDS = {EntityInstanceId.ID_START + 1};
+    private static final long BLOCK_CACHE_BYTES = 128L << 20;
 
     static {
         RocksDB.loadLibrary();
@@ -76,6 +81,7 @@ public final class ViewStore implements AutoCloseable {
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final BloomFilter bloomFilter;
+    private final LRUCache blockCache;
     private final RocksDB db;
     private final ColumnFamilyHandle defaultCf;
     private final ColumnFamilyHandle instancesCf;
@@ -95,8 +101,10 @@ public final class ViewStore implements AutoCloseable {
         // Bloom filters: the tailer looks up the current record of every instance it writes, and at start-up
         // (a rebuild of the whole view) almost all of those look-ups miss.
         this.bloomFilter = new BloomFilter(10, false);
+        // Larger than RocksDB's default (32 MB): the index and the records lists read at 1M instances stay in it.
+        this.blockCache = new LRUCache(BLOCK_CACHE_BYTES);
         this.cfOptions = new ColumnFamilyOptions()
-                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter));
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter).setBlockCache(blockCache));
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                 new ColumnFamilyDescriptor(INSTANCES_CF, cfOptions),
@@ -196,9 +204,10 @@ public final class ViewStore implements AutoCloseable {
      * after {@code afterId} (null: from the start of the prefix), in instance ID order, from one consistent
      * snapshot; stops when {@code visitor} returns false. Entity IDs ('@' first: pending starts of such IDs, which
      * the nodes refuse) are left out with one seek. With {@code statuses}, only instances that show one of them are
-     * visited, walking the status index: the others cost nothing.
+     * visited, walking the status index: the others cost nothing, and a visit reads a few bytes; each instance the
+     * visitor asks for costs a look-up. Without, the walk reads the records in order.
      *
-     * @param statuses the runtime statuses to visit (empty: any)
+     * @param statuses the runtime statuses to visit, walking the index (empty: any, walking the records)
      */
     public void forEachInstance(String idPrefix, Set<RuntimeStatus> statuses, String afterId,
                                 Predicate<ListedInstance> visitor) {
@@ -481,20 +490,25 @@ public final class ViewStore implements AutoCloseable {
      */
     final class Batch implements AutoCloseable {
 
-        private final WriteBatchWithIndex wb = new WriteBatchWithIndex(true);
-        private final ReadOptions ro = new ReadOptions();
+        private final WriteBatch wb = new WriteBatch();
+        /**
+         * This batch's own writes of instances and pending starts (null: deleted), which its later look-ups must
+         * see: kept here rather than in an indexed write batch, whose upkeep costs more than the look-ups it saves.
+         */
+        private final Map<ByteBuffer, byte[]> instances = new HashMap<>();
+        private final Map<ByteBuffer, byte[]> pendings = new HashMap<>();
         private int count;
 
         /** Stores the node's status of an instance and drops the pending start it supersedes. */
         void putInstance(InstanceStatus status) throws RocksDBException {
             byte[] key = idKey(status.instanceId());
             byte[] value = StoredInstance.encode(status);
-            byte[] old = wb.getFromBatchAndDB(db, instancesCf, ro, key);
-            byte[] pending = wb.getFromBatchAndDB(db, pendingCf, ro, key);
+            byte[] old = current(instancesCf, instances, key);
+            byte[] pending = current(pendingCf, pendings, key);
             StatusIndex.Entry before = shown(old, pending);
-            wb.put(instancesCf, key, value);
+            put(instancesCf, instances, key, value);
             if (pending != null && StoredStart.offset(pending) <= status.inputOffset()) {
-                wb.delete(pendingCf, key);
+                put(pendingCf, pendings, key, null);
                 pending = null;
             }
             reindex(key, before, shown(value, pending));
@@ -503,12 +517,12 @@ public final class ViewStore implements AutoCloseable {
         /** The node deleted the instance (purged): only a pending start of it may remain. */
         void deleteInstance(String instanceId) throws RocksDBException {
             byte[] key = idKey(instanceId);
-            byte[] old = wb.getFromBatchAndDB(db, instancesCf, ro, key);
+            byte[] old = current(instancesCf, instances, key);
             if (old == null) {
                 return;
             }
-            byte[] pending = wb.getFromBatchAndDB(db, pendingCf, ro, key);
-            wb.delete(instancesCf, key);
+            byte[] pending = current(pendingCf, pendings, key);
+            put(instancesCf, instances, key, null);
             reindex(key, shown(old, pending), shown(null, pending));
         }
 
@@ -519,28 +533,48 @@ public final class ViewStore implements AutoCloseable {
         void indexStart(String instanceId, int partition, long offset, StartOrchestration start, byte[] startJson)
                 throws RocksDBException {
             byte[] key = idKey(instanceId);
-            byte[] status = wb.getFromBatchAndDB(db, instancesCf, ro, key);
+            byte[] status = current(instancesCf, instances, key);
             if (status != null && StoredInstance.inputOffset(status) >= offset) {
                 return;
             }
-            byte[] existing = wb.getFromBatchAndDB(db, pendingCf, ro, key);
+            byte[] existing = current(pendingCf, pendings, key);
             if (existing != null && StoredStart.offset(existing) >= offset) {
                 return;
             }
             byte[] value = StoredStart.encode(partition, offset, start.requestedTime(), startJson);
-            wb.put(pendingCf, key, value);
+            put(pendingCf, pendings, key, value);
             reindex(key, shown(status, existing), shown(status, value));
         }
 
         /** Drops the pending start of the instance if it is still the one at {@code offset}. */
         void dropPending(String instanceId, long offset) throws RocksDBException {
             byte[] key = idKey(instanceId);
-            byte[] pending = wb.getFromBatchAndDB(db, pendingCf, ro, key);
+            byte[] pending = current(pendingCf, pendings, key);
             if (pending != null && StoredStart.offset(pending) == offset) {
-                byte[] status = wb.getFromBatchAndDB(db, instancesCf, ro, key);
-                wb.delete(pendingCf, key);
+                byte[] status = current(instancesCf, instances, key);
+                put(pendingCf, pendings, key, null);
                 reindex(key, shown(status, pending), shown(status, null));
             }
+        }
+
+        private byte[] current(ColumnFamilyHandle cf, Map<ByteBuffer, byte[]> written, byte[] key)
+                throws RocksDBException {
+            ByteBuffer k = ByteBuffer.wrap(key);
+            if (written.containsKey(k)) {
+                return written.get(k);
+            }
+            return read(() -> db.get(cf, key));
+        }
+
+        /** Puts, or deletes when {@code value} is null. */
+        private void put(ColumnFamilyHandle cf, Map<ByteBuffer, byte[]> written, byte[] key, byte[] value)
+                throws RocksDBException {
+            if (value == null) {
+                wb.delete(cf, key);
+            } else {
+                wb.put(cf, key, value);
+            }
+            written.put(ByteBuffer.wrap(key), value);
         }
 
         /** A history chunk under its changelog key ({@link StoreKeys#historyChunk}), as the node wrote it. */
@@ -590,7 +624,6 @@ public final class ViewStore implements AutoCloseable {
 
         @Override
         public void close() {
-            ro.close();
             wb.close();
         }
     }
@@ -677,6 +710,7 @@ public final class ViewStore implements AutoCloseable {
             db.close();
             cfOptions.close();
             bloomFilter.close();
+            blockCache.close();
             dbOptions.close();
         } finally {
             lifecycle.writeLock().unlock();
