@@ -7,6 +7,7 @@ import io.durablekafka.common.status.InstanceStatus;
 import io.durablekafka.common.status.RuntimeStatus;
 import io.durablekafka.common.store.EntityLockHolder;
 import io.durablekafka.common.store.EntityState;
+import io.durablekafka.sdk.EntityInstanceId;
 import java.time.Instant;
 
 /**
@@ -19,18 +20,14 @@ public record EntityView(EntityState entity) {
         return entity.entityId();
     }
 
-    /** The entity name (lower case): the part of {@code @name@key} between the two first '@'. */
+    /** The entity name (lower case). */
     public String name() {
-        String id = entityId();
-        int second = id.indexOf('@', 1);
-        return second < 0 ? id.substring(1) : id.substring(1, second);
+        return EntityInstanceId.parse(entityId()).name();
     }
 
-    /** The entity key: what follows the second '@' of {@code @name@key}. */
+    /** The entity key. */
     public String key() {
-        String id = entityId();
-        int second = id.indexOf('@', 1);
-        return second < 0 ? "" : id.substring(second + 1);
+        return EntityInstanceId.parse(entityId()).key();
     }
 
     /** An entity exists while it has a state. */

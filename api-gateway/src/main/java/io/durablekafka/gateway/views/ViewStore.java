@@ -248,7 +248,7 @@ public final class ViewStore implements AutoCloseable {
             while (sk != null || pk != null) {
                 int cmp = sk == null ? 1 : pk == null ? -1 : Arrays.compareUnsigned(sk, pk);
                 byte[] key = cmp <= 0 ? sk : pk;
-                if (key[0] == EntityInstanceId.ID_START) {
+                if (key.length > 0 && key[0] == EntityInstanceId.ID_START) {
                     statuses.seek(AFTER_ENTITY_IDS);
                     pendings.seek(AFTER_ENTITY_IDS);
                 } else {
@@ -313,7 +313,7 @@ public final class ViewStore implements AutoCloseable {
                 }
                 byte[] key = current[min];
                 RocksIterator it = its.get(min);
-                if (key[1] == EntityInstanceId.ID_START) {
+                if (key.length > 1 && key[1] == EntityInstanceId.ID_START) {
                     it.seek(StatusIndex.key(StatusIndex.statusOf(key), AFTER_ENTITY_IDS));
                     current[min] = validWithPrefix(it, ranges.get(min));
                     continue;
