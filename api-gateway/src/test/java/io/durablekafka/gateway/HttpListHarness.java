@@ -35,20 +35,21 @@ class HttpListHarness {
         Random random = new Random(11);
         HexFormat hex = HexFormat.of();
         try (HubFixture hub = new HubFixture("httpharness")) {
-            List<InstanceStatus> all = new ArrayList<>(n);
             Instant t0 = Instant.parse("2024-06-01T00:00:00Z");
-            for (int i = 0; i < n; i++) {
-                byte[] raw = new byte[16];
-                random.nextBytes(raw);
-                String id = hex.formatHex(raw);
-                RuntimeStatus rs = random.nextInt(10) < 7 ? RuntimeStatus.Completed : RuntimeStatus.Running;
-                Instant created = t0.plusSeconds(random.nextInt(30 * 24 * 3600));
-                all.add(new InstanceStatus(id, "ProcessOrder", id, rs,
-                        Json.MAPPER.createObjectNode().put("orderId", "order-" + i), rs == RuntimeStatus.Completed
-                        ? Json.MAPPER.createObjectNode().put("ok", true) : null, null, null, created, created, null, 12, i));
-            }
-            for (int i = 0; i < n; i += 10_000) {
-                hub.seedAll(all.subList(i, Math.min(n, i + 10_000)));
+            for (int start = 0; start < n; start += 10_000) {
+                List<InstanceStatus> chunk = new ArrayList<>(10_000);
+                for (int i = start; i < Math.min(n, start + 10_000); i++) {
+                    byte[] raw = new byte[16];
+                    random.nextBytes(raw);
+                    String id = hex.formatHex(raw);
+                    RuntimeStatus rs = random.nextInt(10) < 7 ? RuntimeStatus.Completed : RuntimeStatus.Running;
+                    Instant created = t0.plusSeconds(random.nextInt(30 * 24 * 3600));
+                    chunk.add(new InstanceStatus(id, "ProcessOrder", id, rs,
+                            Json.MAPPER.createObjectNode().put("orderId", "order-" + i), rs == RuntimeStatus.Completed
+                            ? Json.MAPPER.createObjectNode().put("ok", true) : null, null, null, created, created, null,
+                            12, i));
+                }
+                hub.seedAll(chunk);
             }
             long s0 = System.nanoTime();
             Gateway gw = hub.gateway();
