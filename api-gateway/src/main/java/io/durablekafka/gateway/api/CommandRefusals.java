@@ -30,8 +30,7 @@ final class CommandRefusals {
             }
             case NOT_FOUND -> throw notFound(instanceId);
             case ENDED -> throw new ApiException(410, "InstanceEnded", "The instance '" + instanceId + "' is " + status
-                    + (command == InstanceCommand.REWIND ? ": only Failed instances can be rewound."
-                    : " and " + refusal(command) + "."));
+                    + ended(command));
             case ACTIVE -> throw command == InstanceCommand.START
                     ? new ApiException(409, "InstanceAlreadyExists", "An instance with ID '" + instanceId
                             + "' already exists and is " + status + ".")
@@ -46,13 +45,14 @@ final class CommandRefusals {
         return new ApiException(404, "InstanceNotFound", "No instance with ID '" + instanceId + "' was found.");
     }
 
-    private static String refusal(InstanceCommand command) {
+    private static String ended(InstanceCommand command) {
         return switch (command) {
-            case RAISE_EVENT -> "cannot process raised events";
-            case TERMINATE -> "cannot be terminated";
-            case SUSPEND -> "cannot be suspended";
-            case RESUME -> "cannot be resumed";
-            default -> "cannot take a " + command.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            case RAISE_EVENT -> " and cannot process raised events.";
+            case TERMINATE -> " and cannot be terminated.";
+            case SUSPEND -> " and cannot be suspended.";
+            case RESUME -> " and cannot be resumed.";
+            case REWIND -> ": only Failed instances can be rewound.";
+            case START, PURGE -> "."; // the rule book never refuses these as ended
         };
     }
 }

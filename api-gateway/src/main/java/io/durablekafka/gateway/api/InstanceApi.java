@@ -17,11 +17,11 @@ import io.durablekafka.common.status.InstanceCommand;
 import io.durablekafka.common.status.InstanceStatus;
 import io.durablekafka.common.status.RuntimeStatus;
 import io.durablekafka.gateway.publish.PublishException;
-import io.durablekafka.sdk.EntityInstanceId;
 import io.durablekafka.gateway.views.InstanceQuery;
 import io.durablekafka.gateway.views.InstanceView;
 import io.durablekafka.gateway.views.Page;
 import io.durablekafka.gateway.views.ReadViews;
+import io.durablekafka.sdk.EntityInstanceId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -280,7 +280,7 @@ public final class InstanceApi {
      */
     public void list(Call call) throws InterruptedException {
         InstanceQuery query = new InstanceQuery(call.query("instanceIdPrefix"), time(call, "createdTimeFrom"),
-                time(call, "createdTimeTo"), statuses(call), false);
+                time(call, "createdTimeTo"), statuses(call));
         int top = top(call);
         boolean showInput = flag(call, "showInput", true);
         String after = decodeToken(call.header(CONTINUATION_HEADER));
@@ -405,11 +405,20 @@ public final class InstanceApi {
             throw ApiException.badRequest("MissingParameter", "Please provide value for 'createdTimeFrom' parameter.");
         }
         Instant to = time(call, "createdTimeTo");
-        InstanceQuery query = new InstanceQuery("", from, to == null ? Instant.now() : to, statuses(call), true);
+        Set<RuntimeStatus> requested = statuses(call);
+        Set<RuntimeStatus> purgeable = EnumSet.noneOf(RuntimeStatus.class);
+        for (RuntimeStatus s : requested == null ? EnumSet.allOf(RuntimeStatus.class) : requested) {
+            if (InstanceCommand.PURGE.verdict(s) == InstanceCommand.Verdict.APPLY) {
+                purgeable.add(s);
+            }
+        }
         ReadViews views = call.hub().views();
-        views.awaitAllCaughtUp(barrierTimeout);
         List<String> ids = new ArrayList<>();
-        query.forEachMatch(views.store(), v -> ids.add(v.instanceId()));
+        if (!purgeable.isEmpty()) {
+            views.awaitAllCaughtUp(barrierTimeout);
+            new InstanceQuery("", from, to == null ? Instant.now() : to, purgeable)
+                    .forEachMatch(views.store(), v -> ids.add(v.instanceId()));
+        }
         if (ids.isEmpty()) {
             throw new ApiException(404, "NoInstancesMatched", "No instances in a terminal state matched the filter.");
         }

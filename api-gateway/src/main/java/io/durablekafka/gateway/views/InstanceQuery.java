@@ -21,10 +21,9 @@ import java.util.function.Predicate;
  * @param createdFrom   only instances created at or after it (null: no bound)
  * @param createdTo     only instances created at or before it (null: no bound)
  * @param statuses      only these runtime statuses (null or empty: any)
- * @param terminalOnly  only Completed, Failed, Terminated and Canceled instances
  */
-public record InstanceQuery(String idPrefix, Instant createdFrom, Instant createdTo, Set<RuntimeStatus> statuses,
-                            boolean terminalOnly) implements Predicate<ListedInstance> {
+public record InstanceQuery(String idPrefix, Instant createdFrom, Instant createdTo, Set<RuntimeStatus> statuses)
+        implements Predicate<ListedInstance> {
 
     public InstanceQuery {
         idPrefix = idPrefix == null ? "" : idPrefix;
@@ -36,27 +35,15 @@ public record InstanceQuery(String idPrefix, Instant createdFrom, Instant create
      * but the ID prefix filters.
      */
     private Set<RuntimeStatus> walked() {
-        Set<RuntimeStatus> walked = EnumSet.noneOf(RuntimeStatus.class);
-        if (statuses.isEmpty() && !terminalOnly && createdFrom == null && createdTo == null) {
-            return walked;
+        if (!statuses.isEmpty()) {
+            return statuses;
         }
-        for (RuntimeStatus s : statuses.isEmpty() ? EnumSet.allOf(RuntimeStatus.class) : statuses) {
-            if (!terminalOnly || s.isTerminal()) {
-                walked.add(s);
-            }
-        }
-        return walked;
-    }
-
-    /** True when no instance can match (say, only terminal instances with a status that is not). */
-    private boolean matchesNothing() {
-        return terminalOnly && walked().isEmpty();
+        return createdFrom == null && createdTo == null ? Set.of() : EnumSet.allOf(RuntimeStatus.class);
     }
 
     @Override
     public boolean test(ListedInstance instance) {
-        RuntimeStatus rs = instance.runtimeStatus();
-        if (terminalOnly && !rs.isTerminal() || !statuses.isEmpty() && !statuses.contains(rs)) {
+        if (!statuses.isEmpty() && !statuses.contains(instance.runtimeStatus())) {
             return false;
         }
         Instant created = instance.createdTime();
@@ -68,18 +55,12 @@ public record InstanceQuery(String idPrefix, Instant createdFrom, Instant create
 
     /** Reads one page of at most {@code top} matches after {@code afterId} (null: from the start). */
     public Page<InstanceView> page(ViewStore store, String afterId, int top, int scanBudget) {
-        if (matchesNothing()) {
-            return Page.empty();
-        }
         Set<RuntimeStatus> walked = walked();
         return Page.read(visitor -> store.forEachInstance(idPrefix, walked, afterId, visitor), this, top, scanBudget);
     }
 
     /** Every match, in instance ID order, from one snapshot (no page limits: for a purge). */
     public void forEachMatch(ViewStore store, Consumer<InstanceView> action) {
-        if (matchesNothing()) {
-            return;
-        }
         store.forEachInstance(idPrefix, walked(), null, listed -> {
             if (test(listed)) {
                 InstanceView view = listed.view();

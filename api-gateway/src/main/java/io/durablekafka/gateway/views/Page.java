@@ -28,10 +28,6 @@ public record Page<T>(List<T> items, String resume) {
         return resume != null;
     }
 
-    static <T> Page<T> empty() {
-        return new Page<>(List.of(), null);
-    }
-
     /** A walk over listed items in ID order that stops when its visitor returns false. */
     @FunctionalInterface
     interface Walk<L> {

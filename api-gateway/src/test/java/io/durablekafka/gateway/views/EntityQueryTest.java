@@ -76,7 +76,7 @@ class EntityQueryTest {
 
     @Test
     void instancePagesSkipEntityIdsWithASeek() {
-        InstanceQuery all = new InstanceQuery("", null, null, null, false);
+        InstanceQuery all = new InstanceQuery("", null, null, null);
         // A scan budget far smaller than the number of pending '@' starts: they are not visited.
         List<String> ids = new ArrayList<>();
         String after = null;
@@ -91,9 +91,9 @@ class EntityQueryTest {
         assertEquals(4, pages);
         Page<InstanceView> one = all.page(store, "0-b", 100, 2);
         assertEquals(List.of("b-0", "b-1"), one.items().stream().map(InstanceView::instanceId).toList());
-        assertTrue(new InstanceQuery("@", null, null, null, false).page(store, null, 10, 10).items().isEmpty());
+        assertTrue(new InstanceQuery("@", null, null, null).page(store, null, 10, 10).items().isEmpty());
         // The same through the status index: the '@' starts are indexed as Pending, and skipped with a seek.
-        Page<InstanceView> pending = new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Pending), false)
+        Page<InstanceView> pending = new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Pending))
                 .page(store, null, 10, 4);
         assertTrue(pending.items().isEmpty());
         assertNull(pending.resume());

@@ -70,7 +70,7 @@ class InstanceQueryTest {
     }
 
     private static InstanceQuery all() {
-        return new InstanceQuery("", null, null, null, false);
+        return new InstanceQuery("", null, null, null);
     }
 
     @Test
@@ -93,25 +93,25 @@ class InstanceQueryTest {
 
         // A sparse filter stops at the scan budget: fewer items (here none) but a continuation after the last
         // visited instance.
-        InstanceQuery createdEarly = new InstanceQuery("", null, T0.minusSeconds(1), null, false);
+        InstanceQuery createdEarly = new InstanceQuery("", null, T0.minusSeconds(1), null);
         Page<InstanceView> sparse = createdEarly.page(store, null, 10, 1000);
         assertTrue(sparse.items().isEmpty());
         assertEquals(id(999), sparse.resume());
         // A status filter visits only the instances with that status (the status index): the Failed ones created
         // late are among the first thousand it visits.
-        InstanceQuery failedLate = new InstanceQuery("", T0.plusSeconds(50_000), null, EnumSet.of(RuntimeStatus.Failed), false);
+        InstanceQuery failedLate = new InstanceQuery("", T0.plusSeconds(50_000), null, EnumSet.of(RuntimeStatus.Failed));
         Page<InstanceView> failed = failedLate.page(store, null, 10, 1000);
         assertEquals(List.of(id(50_999), id(51_999)), failed.items().stream().limit(2).map(InstanceView::instanceId).toList());
         assertEquals(10, failed.items().size());
         assertEquals(id(59_999), failed.resume());
         // A status no instance has: one seek, no continuation.
-        Page<InstanceView> none = new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Suspended), false)
+        Page<InstanceView> none = new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Suspended))
                 .page(store, null, 100, 10);
         assertTrue(none.items().isEmpty());
         assertNull(none.resume());
 
         // A prefix seeks straight to its range.
-        InstanceQuery prefix = new InstanceQuery("i-0777", null, null, null, false);
+        InstanceQuery prefix = new InstanceQuery("i-0777", null, null, null);
         Page<InstanceView> p = prefix.page(store, null, 1000, 50);
         assertEquals(50, p.items().size());
         assertEquals(id(77_700), p.items().getFirst().instanceId());
@@ -139,7 +139,7 @@ class InstanceQueryTest {
         assertEquals(RuntimeStatus.Pending, store.find(id(7)).orElseThrow().runtimeStatus(), "the pending start wins");
 
         // Filtered by status through the whole key space: pages hold fewer items, every Failed one appears once.
-        InstanceQuery failed = new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Failed), false);
+        InstanceQuery failed = new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Failed));
         List<String> failures = new ArrayList<>();
         after = null;
         do {

@@ -109,23 +109,23 @@ class ViewScaleHarness {
             System.out.printf("disk after compaction: %,d MB%n", size(dir) >> 20);
 
             Instant never = Instant.parse("2030-01-01T00:00:00Z");
-            time("top=100, no filter", store, r -> new InstanceQuery("", null, null, null, false), ids, random, true);
+            time("top=100, no filter", store, r -> new InstanceQuery("", null, null, null), ids, random, true);
             time("top=100, runtimeStatus=Failed (no match)", store,
-                    r -> new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Failed), false), ids, random, false);
+                    r -> new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Failed)), ids, random, false);
             time("top=100, runtimeStatus=Failed,Canceled (no match), from a token", store,
-                    r -> new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Failed, RuntimeStatus.Canceled), false),
+                    r -> new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Failed, RuntimeStatus.Canceled)),
                     ids, random, true);
             time("top=100, runtimeStatus=Running,Suspended (~25%)", store,
-                    r -> new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Running, RuntimeStatus.Suspended), false),
+                    r -> new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Running, RuntimeStatus.Suspended)),
                     ids, random, true);
             time("top=100, runtimeStatus=Suspended (~5%)", store,
-                    r -> new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Suspended), false), ids, random, true);
+                    r -> new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Suspended)), ids, random, true);
             time("top=100, createdTimeFrom=2030 (no match: 10,000 visits)", store,
-                    r -> new InstanceQuery("", never, null, null, false), ids, random, true);
+                    r -> new InstanceQuery("", never, null, null), ids, random, true);
             time("top=100, runtimeStatus=Completed&createdTimeFrom=2030 (no match: 10,000 index visits)", store,
-                    r -> new InstanceQuery("", never, null, EnumSet.of(RuntimeStatus.Completed), false), ids, random, true);
+                    r -> new InstanceQuery("", never, null, EnumSet.of(RuntimeStatus.Completed)), ids, random, true);
             time("top=100, instanceIdPrefix=<2 hex digits>", store,
-                    r -> new InstanceQuery(hex.toHexDigits((byte) r), null, null, null, false), ids, random, false);
+                    r -> new InstanceQuery(hex.toHexDigits((byte) r), null, null, null), ids, random, false);
             long[] finds = new long[RUNS * 10];
             long[] findsCpu = new long[RUNS * 10];
             for (int i = 0; i < finds.length; i++) {
