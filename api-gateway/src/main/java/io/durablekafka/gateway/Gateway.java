@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Durable Functions HTTP management API for one or more task hubs (requests pick one with
  * {@code taskHub}). Stateless apart from its read views: writes are records on each hub's
- * {@code orchestrations}, reads come from a local RocksDB copy of its {@code status} and {@code history}
- * (plus the starts not processed yet), so any number of gateways can serve the same hubs.
+ * {@code orchestrations}, reads come from a local RocksDB view of the nodes' state changelog (plus the starts
+ * not processed yet), so any number of gateways can serve the same hubs.
  *
  * <pre>{@code
  * try (Gateway gateway = new Gateway(GatewayOptions.of(bootstrap, new TopicNames("MyHub"))).start()) {

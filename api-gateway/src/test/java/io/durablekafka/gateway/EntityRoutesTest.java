@@ -14,15 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.durablekafka.common.history.HistoryRecord;
 import io.durablekafka.common.messages.ReleaseEntityLock;
 import io.durablekafka.common.messages.SignalEntity;
 import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.status.InstanceStatus;
 import io.durablekafka.common.status.RuntimeStatus;
+import io.durablekafka.common.store.EntityLockHolder;
+import io.durablekafka.common.store.EntityState;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The durable entity routes: signal, delete, get, list (filters and paging), clean-up, and entities kept out of
- * the orchestration routes. The test plays the node: it writes the entities' status records itself.
+ * the orchestration routes. The test plays the node: it writes the entities' records to the changelog itself.
  */
 class EntityRoutesTest {
 
@@ -45,14 +44,9 @@ class EntityRoutesTest {
         return gw.baseUrl() + "/runtime/webhooks/durabletask/entities";
     }
 
-    /** An entity's status record as the node writes it. */
-    static InstanceStatus entity(String name, String key, JsonNode state, String lockedBy, Instant lastOperation) {
-        ObjectNode custom = null;
-        if (lockedBy != null) {
-            custom = Json.MAPPER.createObjectNode().put("lockedBy", lockedBy);
-        }
-        return new InstanceStatus("@" + name + "@" + key, name, null, RuntimeStatus.Running, null, state, custom, null,
-                T0, lastOperation, null, 0, -1);
+    /** An entity's record as the node writes it. */
+    static EntityState entity(String name, String key, JsonNode state, EntityLockHolder lockedBy, Instant lastOperation) {
+        return new EntityState("@" + name + "@" + key, state, lockedBy, List.of(), T0, lastOperation, 1, -1, 0);
     }
 
     private static SignalEntity signalOf(ConsumerRecord<String, byte[]> record) throws Exception {
@@ -129,7 +123,7 @@ class EntityRoutesTest {
             Gateway gw = hub.gateway();
             assertError(get(entities(gw) + "/Counter/steps"), 404, "EntityNotFound");
 
-            hub.publishStatus(entity("counter", "steps", Json.MAPPER.readTree("{\"currentValue\": 5}"), null, T0));
+            hub.writeEntity(entity("counter", "steps", Json.MAPPER.readTree("{\"currentValue\": 5}"), null, T0));
             HttpResponse<String> found = awaitGet(entities(gw) + "/Counter/steps", r -> r.statusCode() == 200);
             assertEquals(Json.MAPPER.readTree("{\"currentValue\": 5}"), json(found));
             assertTrue(found.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
@@ -138,12 +132,12 @@ class EntityRoutesTest {
             assertError(get(entities(gw) + "/counter/STEPS"), 404, "EntityNotFound");
 
             // A state that is a JSON string is sent as JSON.
-            hub.publishStatus(entity("greeter", "x", Json.toTree("hello"), null, T0));
+            hub.writeEntity(entity("greeter", "x", Json.toTree("hello"), null, T0));
             assertEquals("\"hello\"", awaitGet(entities(gw) + "/greeter/x", r -> r.statusCode() == 200).body());
 
             // A record without state: no entity.
-            hub.publishStatus(entity("counter", "empty", null, null, T0));
-            hub.publishStatus(entity("counter", "jsonnull", Json.MAPPER.nullNode(), null, T0));
+            hub.writeEntity(entity("counter", "empty", null, null, T0));
+            hub.writeEntity(entity("counter", "jsonnull", Json.MAPPER.nullNode(), null, T0));
             assertError(get(entities(gw) + "/counter/empty"), 404, "EntityNotFound");
             assertError(get(entities(gw) + "/counter/jsonnull"), 404, "EntityNotFound");
 
@@ -161,21 +155,24 @@ class EntityRoutesTest {
             Gateway gw = hub.gateway();
             assertEquals("[]", get(entities(gw)).body());
 
-            List<InstanceStatus> seeded = new ArrayList<>();
+            List<EntityState> seeded = new ArrayList<>();
             String[] keys = {"a", "b", "c", "d", "e"};
             for (int i = 0; i < keys.length; i++) {
                 seeded.add(entity("counter", keys[i], Json.MAPPER.createObjectNode().put("value", i),
-                        null, T0.plusSeconds(60L * i).plusNanos(123_456_700)));
+                        null, T0.plusSeconds(60L * i).plusMillis(123)));
             }
-            seeded.add(entity("device", "radio", Json.toTree("on"), "orch-1", T0.plusSeconds(3600)));
+            seeded.add(entity("device", "radio", Json.toTree("on"), new EntityLockHolder("orch-1", "e", 2),
+                    T0.plusSeconds(3600)));
             seeded.add(entity("device", "tv", Json.toTree(3), null, T0.plusSeconds(7200)));
             seeded.add(entity("counter", "stateless", null, null, T0)); // no state: not listed
             seeded.add(entity("countera", "z", Json.toTree(1), null, T0)); // another name sharing a prefix
+            hub.seedEntities(seeded);
+            List<InstanceStatus> orders = new ArrayList<>();
             for (String id : List.of("order-1", "order-2", "Zed", "0-first")) {
-                seeded.add(new InstanceStatus(id, "Order", "e", RuntimeStatus.Completed, null, null, null, null, T0, T0,
+                orders.add(new InstanceStatus(id, "Order", "e", RuntimeStatus.Completed, null, null, null, null, T0, T0,
                         null, 1, -1));
             }
-            hub.seedAll(seeded);
+            hub.seedAll(orders);
 
             HttpResponse<String> all = get(entities(gw));
             assertEquals(200, all.statusCode(), all.body());
@@ -188,7 +185,7 @@ class EntityRoutesTest {
             first.fieldNames().forEachRemaining(fields::add);
             assertEquals(List.of("entityId", "lastOperationTime"), fields);
             assertEquals(Json.MAPPER.readTree("{\"key\": \"a\", \"name\": \"counter\"}"), first.get("entityId"));
-            assertEquals("2024-05-01T10:00:00.1234567Z", first.get("lastOperationTime").asText());
+            assertEquals("2024-05-01T10:00:00.123Z", first.get("lastOperationTime").asText());
 
             // fetchState, one name (any case), the 1.x prefix.
             JsonNode withState = json(get(entities(gw) + "/Counter?fetchState=true"));
@@ -201,7 +198,7 @@ class EntityRoutesTest {
 
             // Last operation time filters (inclusive).
             assertEquals(List.of("@counter@b", "@counter@c"), ids(json(get(entities(gw) + "/counter"
-                    + "?lastOperationTimeFrom=2024-05-01T10:01:00Z&lastOperationTimeTo=2024-05-01T10:02:00.1234567Z"))));
+                    + "?lastOperationTimeFrom=2024-05-01T10:01:00Z&lastOperationTimeTo=2024-05-01T10:02:00.123Z"))));
             assertEquals(List.of("@device@radio", "@device@tv"),
                     ids(json(get(entities(gw) + "?lastOperationTimeFrom=2024-05-01T11:00:00"))));
             assertEquals(List.of("@counter@a", "@countera@z"),
@@ -267,7 +264,7 @@ class EntityRoutesTest {
     void orchestrationRoutesDoNotTakeEntityIds() throws Exception {
         try (HubFixture hub = new HubFixture("ent-orch")) {
             Gateway gw = hub.gateway();
-            hub.publishStatus(entity("counter", "x", Json.toTree(1), null, T0));
+            hub.writeEntity(entity("counter", "x", Json.toTree(1), null, T0));
             awaitGet(entities(gw) + "/counter/x", r -> r.statusCode() == 200);
             Map<TopicPartition, Long> before = hub.inputEndOffsets();
             assertError(post(startUrl(gw, "Hello") + "/%40counter%40x", null), 400, "InvalidInstanceId");
@@ -284,20 +281,15 @@ class EntityRoutesTest {
     void cleanEntityStorage() throws Exception {
         try (HubFixture hub = new HubFixture("ent-clean")) {
             Gateway gw = hub.gateway();
-            // Owners: one ended (with the history of its lock request), one running; "owner-gone" does not exist.
+            // Owners: one ended, one running; "owner-gone" does not exist.
             hub.seed("owner-done", "Transfer", RuntimeStatus.Completed, null, null, T0);
             hub.seed("owner-live", "Transfer", RuntimeStatus.Running, null, null, T0);
-            String lockRequested = "{\"type\":\"HistoryRecord\",\"v\":1,\"instanceId\":\"owner-done\",\"executionId\":"
-                    + "\"exec-1\",\"seq\":0,\"event\":{\"eventType\":\"EntityLockRequested\",\"timestamp\":"
-                    + "\"2024-05-01T10:00:00Z\",\"taskId\":3,\"lockSet\":[\"@counter@locked\",\"@counter@other\"]}}";
-            hub.publishRaw(hub.topics.history(), HistoryRecord.key("owner-done", 0),
-                    lockRequested.getBytes(StandardCharsets.UTF_8));
-            hub.seedAll(List.of(
-                    entity("counter", "locked", Json.toTree(1), "owner-done", T0),   // orphaned: owner ended
-                    entity("counter", "ghost", Json.toTree(2), "owner-gone", T0),    // orphaned: owner unknown
-                    entity("counter", "held", Json.toTree(3), "owner-live", T0),     // owner still running
-                    entity("counter", "empty", null, null, T0),                       // empty: removed
-                    entity("counter", "full", Json.toTree(4), null, T0)));            // left alone
+            hub.seedEntities(List.of(
+                    entity("counter", "locked", Json.toTree(1), new EntityLockHolder("owner-done", "exec-1", 3), T0), // orphaned: owner ended
+                    entity("counter", "ghost", Json.toTree(2), new EntityLockHolder("owner-gone", "exec-9", 5), T0),  // orphaned: owner unknown
+                    entity("counter", "held", Json.toTree(3), new EntityLockHolder("owner-live", "exec-1", 4), T0),   // owner still running
+                    entity("counter", "empty", null, null, T0),                                                      // empty: removed
+                    entity("counter", "full", Json.toTree(4), null, T0)));                                           // left alone
             // No waiting for the views here: the clean-up runs the read barrier on every partition itself.
             Map<TopicPartition, Long> before = hub.inputEndOffsets();
             HttpResponse<String> nothing = post(entities(gw) + "/clean?removeEmptyEntities=false&releaseOrphanedLocks=false", null);
@@ -314,7 +306,7 @@ class EntityRoutesTest {
             assertEquals(new ReleaseEntityLock("@counter@locked", "owner-done", "exec-1", 3), locked);
             ReleaseEntityLock ghost = (ReleaseEntityLock) messageOf(
                     hub.awaitInputs("@counter@ghost", "ReleaseEntityLock", 1).getFirst());
-            assertEquals(new ReleaseEntityLock("@counter@ghost", "owner-gone", null, -1), ghost);
+            assertEquals(new ReleaseEntityLock("@counter@ghost", "owner-gone", "exec-9", 5), ghost);
             SignalEntity removal = signalOf(hub.awaitInputs("@counter@empty", "SignalEntity", 1).getFirst());
             assertEquals(new SignalEntity("@counter@empty", "delete", null, null, "clean"), removal);
             assertTrue(hub.allInputs("@counter@held", "ReleaseEntityLock").isEmpty());

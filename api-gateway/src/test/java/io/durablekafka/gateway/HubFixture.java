@@ -2,7 +2,6 @@ package io.durablekafka.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.history.HistoryEvent;
-import io.durablekafka.common.history.HistoryRecord;
 import io.durablekafka.common.messages.MessageHeaders;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.messages.StartOrchestration;
@@ -10,7 +9,14 @@ import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.status.FailureDetails;
 import io.durablekafka.common.status.InstanceStatus;
 import io.durablekafka.common.status.RuntimeStatus;
+import io.durablekafka.common.store.EntityState;
+import io.durablekafka.common.store.HistoryChunk;
+import io.durablekafka.common.store.InstanceState;
+import io.durablekafka.common.store.StoreCodec;
+import io.durablekafka.common.store.StoreKeys;
 import io.durablekafka.common.topics.TopicNames;
+import io.durablekafka.gateway.views.Partitions;
+import io.durablekafka.sdk.EntityInstanceId;
 import io.durablekafka.common.topics.TopicProvisioner;
 import io.durablekafka.kafka.SharedKafka;
 import java.io.IOException;
@@ -45,17 +51,21 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One fresh task hub on the shared broker, gateways on it, an HTTP client, and a stand-in for the
- * orchestrator node: it reads the starts the gateway wrote and publishes statuses and history itself.
+ * orchestrator node: it reads the starts the gateway wrote and writes the node's records of instances, history
+ * and entities to the changelog of the nodes' state store itself, as Kafka Streams does (keys {@link StoreKeys},
+ * values {@link StoreCodec}, in the partition of the instance in {@code orchestrations}).
  */
 final class HubFixture implements AutoCloseable {
 
     static final Duration DEADLINE = Duration.ofSeconds(20);
+    static final int PARTITIONS = 2;
     private static final AtomicInteger COUNTER = new AtomicInteger();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final TopicNames topics;
     final Admin admin;
     private final KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<byte[], byte[]> changelog;
     private final KafkaConsumer<String, byte[]> inputs;
     private final List<ConsumerRecord<String, byte[]>> seenInputs = new ArrayList<>();
     private final List<Gateway> gateways = new ArrayList<>();
@@ -67,20 +77,23 @@ final class HubFixture implements AutoCloseable {
         Properties p = new Properties();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         this.admin = Admin.create(p);
-        new TopicProvisioner(admin, 2, (short) 1).ensureHub(topics, Set.of("default"));
+        new TopicProvisioner(admin, PARTITIONS, (short) 1).ensureHub(topics, Set.of("default"));
 
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         pp.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         this.producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer());
+        this.changelog = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
 
         Properties cp = new Properties();
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         this.inputs = new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> tps = List.of(new TopicPartition(topics.orchestrations(), 0),
-                new TopicPartition(topics.orchestrations(), 1));
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            tps.add(new TopicPartition(topics.orchestrations(), partition));
+        }
         inputs.assign(tps);
         inputs.seekToBeginning(tps);
     }
@@ -248,7 +261,7 @@ final class HubFixture implements AutoCloseable {
     /** The end offsets of {@code orchestrations}: unchanged when a request wrote nothing. */
     Map<TopicPartition, Long> inputEndOffsets() throws Exception {
         Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
-        for (int p = 0; p < 2; p++) {
+        for (int p = 0; p < PARTITIONS; p++) {
             request.put(new TopicPartition(topics.orchestrations(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
         }
         Map<TopicPartition, Long> ends = new java.util.HashMap<>();
@@ -256,19 +269,31 @@ final class HubFixture implements AutoCloseable {
         return ends;
     }
 
-    /** An instance the node knows, written straight to {@code status} (no start record behind it). */
+    /** An instance the node knows, written straight to the changelog (no start record behind it). */
     void seed(String instanceId, String name, RuntimeStatus rs, JsonNode input, JsonNode output, Instant created)
             throws Exception {
-        publishStatus(new InstanceStatus(instanceId, name, "exec-1", rs, input, output, null,
+        writeInstance(new InstanceStatus(instanceId, name, "exec-1", rs, input, output, null,
                 rs == RuntimeStatus.Failed ? FailureDetails.of("java.lang.IllegalStateException", "boom") : null,
                 created, created, null, 1, -1));
     }
 
-    /** Publishes many seeded statuses at once (pipelined). */
+    /** Writes the node's records of many instances at once (pipelined). */
     void seedAll(List<InstanceStatus> statuses) throws Exception {
         List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
         for (InstanceStatus st : statuses) {
-            sent.add(producer.send(new ProducerRecord<>(topics.status(), st.instanceId(), Json.toBytes(st))));
+            sent.add(changelog.send(stateRecord(st.instanceId(), StoreKeys.instance(st.instanceId()),
+                    StoreCodec.encodeInstance(stateOf(st)))));
+        }
+        for (var f : sent) {
+            f.get();
+        }
+    }
+
+    /** Writes the node's records of many entities at once (pipelined). */
+    void seedEntities(List<EntityState> entities) throws Exception {
+        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+        for (EntityState e : entities) {
+            sent.add(changelog.send(stateRecord(e.entityId(), StoreKeys.entity(e.entityId()), StoreCodec.encodeEntity(e))));
         }
         for (var f : sent) {
             f.get();
@@ -279,13 +304,14 @@ final class HubFixture implements AutoCloseable {
     void advance(String instanceId, RuntimeStatus rs, JsonNode output) throws Exception {
         List<ConsumerRecord<String, byte[]>> starts = awaitInputs(instanceId, "StartOrchestration", 1);
         ConsumerRecord<String, byte[]> start = starts.getLast();
-        publishStatus(status(startOf(start), start.offset(), rs, output,
+        writeInstance(status(startOf(start), start.offset(), rs, output,
                 rs == RuntimeStatus.Failed ? FailureDetails.of("java.lang.IllegalStateException", "boom") : null));
     }
 
-    /** The node's purge: tombstones on status (and history). */
-    void tombstone(String instanceId) throws Exception {
-        producer.send(new ProducerRecord<>(topics.status(), instanceId, null)).get();
+    /** The node deletes an instance (a purge) or an entity (its state deleted): a tombstone of its record. */
+    void tombstone(String id) throws Exception {
+        byte[] key = EntityInstanceId.isEntityId(id) ? StoreKeys.entity(id) : StoreKeys.instance(id);
+        changelog.send(stateRecord(id, key, null)).get();
     }
 
     static StartOrchestration startOf(ConsumerRecord<String, byte[]> record) throws IOException {
@@ -303,22 +329,49 @@ final class HubFixture implements AutoCloseable {
         return producer.send(r).get();
     }
 
-    /** Writes a raw record (e.g. JSON written by hand, as an external producer or a newer node would). */
-    void publishRaw(String topic, String key, byte[] value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, key, value)).get();
+    /** The node's record of the instance, showing {@code status}. */
+    void writeInstance(InstanceStatus status) throws Exception {
+        changelog.send(stateRecord(status.instanceId(), StoreKeys.instance(status.instanceId()),
+                StoreCodec.encodeInstance(stateOf(status)))).get();
     }
 
-    void publishStatus(InstanceStatus status) throws Exception {
-        producer.send(new ProducerRecord<>(topics.status(), status.instanceId(), Json.toBytes(status))).get();
+    /** The node's record of a durable entity. */
+    void writeEntity(EntityState entity) throws Exception {
+        seedEntities(List.of(entity));
     }
 
-    void publishHistory(String instanceId, String executionId, List<HistoryEvent> events) throws Exception {
-        long seq = 0;
-        for (HistoryEvent e : events) {
-            HistoryRecord r = new HistoryRecord(instanceId, executionId, seq, e);
-            producer.send(new ProducerRecord<>(topics.history(), HistoryRecord.key(instanceId, seq), Json.toBytes(r))).get();
-            seq++;
+    /**
+     * The history of an execution as the node stores it: one chunk per episode (a chunk starts at each
+     * OrchestratorStarted marker), event {@code i} of the history having sequence number {@code i}.
+     */
+    void writeHistory(String instanceId, String executionId, List<HistoryEvent> events) throws Exception {
+        writeHistory(instanceId, executionId, events, 0);
+    }
+
+    /** As {@link #writeHistory(String, String, List)}, the first event having sequence number {@code firstSeq}. */
+    void writeHistory(String instanceId, String executionId, List<HistoryEvent> events, long firstSeq) throws Exception {
+        int first = 0;
+        for (int i = 1; i <= events.size(); i++) {
+            if (i == events.size() || events.get(i) instanceof HistoryEvent.OrchestratorStarted) {
+                HistoryChunk chunk = new HistoryChunk(instanceId, executionId, firstSeq + first, events.subList(first, i));
+                changelog.send(stateRecord(instanceId, StoreKeys.historyChunk(instanceId, firstSeq + first),
+                        StoreCodec.encodeHistory(chunk))).get();
+                first = i;
+            }
         }
+    }
+
+    /** A changelog record about {@code id}, in the partition the nodes' stream task of {@code id} writes. */
+    private ProducerRecord<byte[], byte[]> stateRecord(String id, byte[] key, byte[] value) {
+        return new ProducerRecord<>(topics.nodeStateChangelog(), Partitions.forKey(id, PARTITIONS), key, value);
+    }
+
+    /** The node's instance record that shows as {@code s}. */
+    static InstanceState stateOf(InstanceStatus s) {
+        return new InstanceState(s.instanceId(), s.name(), s.executionId(), s.runtimeStatus(), s.input(), s.output(),
+                s.customStatus(), s.failureDetails(), s.createdTime(), s.lastUpdatedTime(), s.historySize(),
+                s.parentInstanceId() == null ? null : new StartOrchestration.ParentInstance(s.parentInstanceId(), null, 0),
+                List.of(), List.of(), s.inputOffset(), null, s.runtimeStatus(), 1);
     }
 
     static InstanceStatus status(StartOrchestration start, long inputOffset, RuntimeStatus rs, JsonNode output,
@@ -341,6 +394,7 @@ final class HubFixture implements AutoCloseable {
             g.close();
         }
         producer.close(Duration.ofSeconds(2));
+        changelog.close(Duration.ofSeconds(2));
         inputs.close(Duration.ZERO);
         admin.close(Duration.ofSeconds(2));
     }

@@ -38,8 +38,8 @@ public final class HubFixtureAccess implements AutoCloseable {
         return hub.produceInput(message, typeHeader);
     }
 
-    public void publishStatus(InstanceStatus status) throws Exception {
-        hub.publishStatus(status);
+    public void writeInstance(InstanceStatus status) throws Exception {
+        hub.writeInstance(status);
     }
 
     public static InstanceStatus status(StartOrchestration start, long inputOffset, RuntimeStatus rs) {

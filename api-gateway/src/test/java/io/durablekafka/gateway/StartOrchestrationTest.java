@@ -140,12 +140,12 @@ class StartOrchestrationTest {
             // The node runs it: still active.
             ConsumerRecord<String, byte[]> first = hub.awaitStartRecord("dup");
             StartOrchestration start = HubFixture.startOf(first);
-            hub.publishStatus(HubFixture.status(start, first.offset(), RuntimeStatus.Running, null, null));
+            hub.writeInstance(HubFixture.status(start, first.offset(), RuntimeStatus.Running, null, null));
             HubFixture.awaitGet(statusUrl(gw, "dup"), x -> x.body().contains("\"Running\""));
             assertError(post(startUrl(gw, "Hello") + "/dup", "\"second\""), 409, "InstanceAlreadyExists");
 
             // Completed: the ID may be reused, and the new start shows as Pending with its own input.
-            hub.publishStatus(HubFixture.status(start, first.offset(), RuntimeStatus.Completed,
+            hub.writeInstance(HubFixture.status(start, first.offset(), RuntimeStatus.Completed,
                     Json.MAPPER.readTree("\"done\""), null));
             HubFixture.awaitGet(statusUrl(gw, "dup"), x -> x.statusCode() == 200);
             HubFixture.awaitGet(statusUrl(other, "dup"), x -> x.statusCode() == 200);
@@ -163,7 +163,7 @@ class StartOrchestrationTest {
             assertTrue(second.offset() > first.offset());
 
             // Reuse by a start written straight to Kafka, read at once on both gateways: never the old status.
-            hub.publishStatus(HubFixture.status(HubFixture.startOf(second), second.offset(), RuntimeStatus.Completed,
+            hub.writeInstance(HubFixture.status(HubFixture.startOf(second), second.offset(), RuntimeStatus.Completed,
                     Json.MAPPER.readTree("\"done again\""), null));
             HubFixture.awaitGet(statusUrl(gw, "dup"), x -> x.body().contains("done again"));
             HubFixture.awaitGet(statusUrl(other, "dup"), x -> x.body().contains("done again"));

@@ -10,6 +10,12 @@ import java.util.Objects;
  */
 public record EntityInstanceId(String name, String key) implements Comparable<EntityInstanceId> {
 
+    /**
+     * The first character of every entity ID, and so its first UTF-8 byte: in a store ordered by ID, entities are
+     * the one key range from this byte up to (excluding) the next.
+     */
+    public static final byte ID_START = '@';
+
     public EntityInstanceId {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("entity name must not be empty");
@@ -23,7 +29,7 @@ public record EntityInstanceId(String name, String key) implements Comparable<En
 
     /** True for instance IDs of entities ({@code @name@key}); orchestration instance IDs never start with '@'. */
     public static boolean isEntityId(String instanceId) {
-        return instanceId != null && instanceId.startsWith("@");
+        return instanceId != null && !instanceId.isEmpty() && instanceId.charAt(0) == ID_START;
     }
 
     /**

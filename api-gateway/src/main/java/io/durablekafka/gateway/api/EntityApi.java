@@ -3,16 +3,17 @@ package io.durablekafka.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.durablekafka.common.history.HistoryRecord;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.messages.ReleaseEntityLock;
 import io.durablekafka.common.messages.SignalEntity;
 import io.durablekafka.common.serde.Json;
-import io.durablekafka.common.status.InstanceStatus;
+import io.durablekafka.common.store.EntityLockHolder;
 import io.durablekafka.gateway.views.EntityQuery;
-import io.durablekafka.gateway.views.InstanceQuery;
+import io.durablekafka.gateway.views.EntityView;
 import io.durablekafka.gateway.views.InstanceView;
+import io.durablekafka.gateway.views.Page;
 import io.durablekafka.gateway.views.ReadViews;
+import io.durablekafka.sdk.EntityInstanceId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,11 +32,9 @@ import org.slf4j.LoggerFactory;
  * The durable entity operations of the Durable Functions HTTP API: signal ({@code POST}), delete
  * ({@code DELETE}, a signal of {@code delete}), get the state, list, and clean the entity storage.
  *
- * <p>An entity {@code (name, key)} is the instance ID {@code @name@key} with the name in lower case. Its state
- * comes from the status view, where the node publishes it as an {@code InstanceStatus} ({@code output} = the
- * state, {@code customStatus.lockedBy} = the orchestration holding its lock, {@code lastUpdatedTime} = the time
- * of its last operation; a tombstone once deleted). Signals are {@link SignalEntity} records on the hub's
- * {@code orchestrations} topic, keyed by the entity ID.
+ * <p>An entity {@code (name, key)} is the instance ID {@code @name@key} with the name in lower case. Its state,
+ * lock and last operation time come from the entity view, the nodes' record of each entity ({@link EntityView}).
+ * Signals are {@link SignalEntity} records on the hub's {@code orchestrations} topic, keyed by the entity ID.
  */
 public final class EntityApi {
 
@@ -126,13 +125,10 @@ public final class EntityApi {
      */
     public void get(Call call) throws InterruptedException {
         String entityId = entityId(call);
-        Optional<InstanceView> view = call.hub().views().findConsistent(entityId, barrierTimeout);
-        JsonNode state = view.filter(v -> !v.isPendingStart()).map(v -> EntityQuery.state(v.status())).orElse(null);
-        if (state == null) {
-            throw new ApiException(404, "EntityNotFound", "No entity '" + call.path("entityKey") + "' of '"
-                    + call.path("entityName") + "' (" + entityId + ") was found.");
-        }
-        JsonResponses.send(call.ctx(), 200, state);
+        EntityView entity = call.hub().views().findEntityConsistent(entityId, barrierTimeout).orElseThrow(() ->
+                new ApiException(404, "EntityNotFound", "No entity '" + call.path("entityKey") + "' of '"
+                        + call.path("entityName") + "' (" + entityId + ") was found."));
+        JsonResponses.send(call.ctx(), 200, entity.state());
     }
 
     // -------------------------------------------------------------------------------------------- list
@@ -155,10 +151,10 @@ public final class EntityApi {
         String after = decodeToken(call.header(InstanceApi.CONTINUATION_HEADER));
         ReadViews views = call.hub().views();
         views.awaitAllCaughtUp(barrierTimeout);
-        InstanceQuery.Page page = query.page(views.store(), after, top, scanBudget);
+        Page<EntityView> page = query.page(views.store(), after, top, scanBudget);
         ArrayNode body = Json.MAPPER.createArrayNode();
-        for (InstanceView v : page.items()) {
-            body.add(render(v.status(), fetchState));
+        for (EntityView entity : page.items()) {
+            body.add(render(entity, fetchState));
         }
         if (page.hasMore()) {
             call.ctx().header(InstanceApi.CONTINUATION_HEADER, encodeToken(page.resume()));
@@ -167,17 +163,15 @@ public final class EntityApi {
     }
 
     /** An entity as the extension lists it ({@code DurableEntityStatus}). */
-    static ObjectNode render(InstanceStatus status, boolean fetchState) {
-        String id = status.instanceId();
-        int second = id.indexOf('@', 1);
+    static ObjectNode render(EntityView entity, boolean fetchState) {
         ObjectNode item = Json.MAPPER.createObjectNode();
         ObjectNode entityId = item.putObject("entityId");
-        entityId.put("key", second < 0 ? id : id.substring(second + 1));
-        entityId.put("name", second < 0 ? status.name() : id.substring(1, second));
-        Instant last = status.lastUpdatedTime();
+        entityId.put("key", entity.key());
+        entityId.put("name", entity.name());
+        Instant last = entity.lastOperationTime();
         item.put("lastOperationTime", last == null ? null : LAST_OPERATION_TIME.format(last));
         if (fetchState) {
-            item.set("state", StatusRenderer.orNull(EntityQuery.state(status)));
+            item.set("state", StatusRenderer.orNull(entity.state()));
         }
         return item;
     }
@@ -196,35 +190,37 @@ public final class EntityApi {
     /**
      * {@code POST .../entities/clean?removeEmptyEntities=&releaseOrphanedLocks=} (both default true), the HTTP
      * form of {@code CleanEntityStorageAsync}: releases every lock held by an orchestration that has ended or
-     * does not exist (a {@code ReleaseEntityLock} to the entity), and removes every entity whose record has no
-     * state and no lock (a {@code delete} signal). 200 {@code {"emptyEntitiesRemoved": n,
-     * "orphanedLocksReleased": m}} once the messages are in Kafka.
+     * does not exist (a {@code ReleaseEntityLock} to the entity, naming the critical section that holds it), and
+     * removes every entity whose record has no state and no lock (a {@code delete} signal). 200
+     * {@code {"emptyEntitiesRemoved": n, "orphanedLocksReleased": m}} once the messages are in Kafka.
      */
     public void clean(Call call) throws Exception {
         boolean removeEmpty = InstanceApi.flag(call, "removeEmptyEntities", true);
         boolean releaseLocks = InstanceApi.flag(call, "releaseOrphanedLocks", true);
         ReadViews views = call.hub().views();
-        // Every partition, history included: the owners' lock requests are read from their history.
+        // Every partition: the entities and the instances owning their locks may live in any.
         views.awaitCaughtUp(views.allPartitions(), barrierTimeout);
-        List<InstanceStatus> entities = new ArrayList<>();
-        views.store().forEachInstance("@", v -> {
-            if (!v.isPendingStart()) {
-                entities.add(v.status());
+        List<EntityView> entities = new ArrayList<>();
+        views.store().forEachEntity("", null, listed -> {
+            EntityView entity = listed.view();
+            if (entity != null) {
+                entities.add(entity);
             }
             return true;
         });
         List<OrchestrationMessage> messages = new ArrayList<>();
         int removed = 0;
         int released = 0;
-        for (InstanceStatus entity : entities) {
-            String owner = lockedBy(entity);
-            if (owner != null) {
-                if (releaseLocks && isOrphaned(views, owner)) {
-                    messages.add(release(views, entity.instanceId(), owner));
+        for (EntityView entity : entities) {
+            EntityLockHolder holder = entity.lockedBy();
+            if (holder != null) {
+                if (releaseLocks && isOrphaned(views, holder)) {
+                    messages.add(new ReleaseEntityLock(entity.entityId(), holder.instanceId(), holder.executionId(),
+                            holder.taskId()));
                     released++;
                 }
-            } else if (removeEmpty && !EntityQuery.hasState(entity)) {
-                messages.add(new SignalEntity(entity.instanceId(), DELETE_OPERATION, null, null, CLEAN_SOURCE));
+            } else if (removeEmpty && !entity.exists()) {
+                messages.add(new SignalEntity(entity.entityId(), DELETE_OPERATION, null, null, CLEAN_SOURCE));
                 removed++;
             }
         }
@@ -239,46 +235,10 @@ public final class EntityApi {
         JsonResponses.send(call.ctx(), 200, body);
     }
 
-    /** The orchestration holding the entity's lock ({@code customStatus.lockedBy}), or null. */
-    static String lockedBy(InstanceStatus entity) {
-        JsonNode custom = entity.customStatus();
-        JsonNode owner = custom == null ? null : custom.get("lockedBy");
-        return owner != null && owner.isTextual() && !owner.asText().isEmpty() ? owner.asText() : null;
-    }
-
     /** A lock is orphaned when its owner does not exist or has ended (a live owner releases its locks itself). */
-    private static boolean isOrphaned(ReadViews views, String owner) {
-        Optional<InstanceView> view = views.find(owner);
-        return view.isEmpty() || !view.get().isActive();
-    }
-
-    /**
-     * The release of the entity's lock held by {@code owner}. The node releases a lock only for the exact
-     * critical section (owner execution and lock task) holding it, which the entity's status does not show:
-     * they are taken from the owner's history (its last {@code EntityLockRequested} naming this entity), and
-     * are {@code null} / {@code -1} when the owner has no history left (purged).
-     */
-    private static ReleaseEntityLock release(ReadViews views, String entityId, String owner) {
-        String executionId = null;
-        int taskId = -1;
-        for (HistoryRecord record : views.history(owner, null)) {
-            if (record.event() == null) {
-                continue;
-            }
-            JsonNode event = Json.toTree(record.event());
-            String type = event.path("eventType").asText(record.event().getClass().getSimpleName());
-            if (!"EntityLockRequested".equals(type) || !event.path("taskId").canConvertToInt()) {
-                continue;
-            }
-            for (JsonNode member : event.path("lockSet")) {
-                if (entityId.equals(member.asText())) {
-                    executionId = record.executionId();
-                    taskId = event.path("taskId").asInt();
-                    break;
-                }
-            }
-        }
-        return new ReleaseEntityLock(entityId, owner, executionId, taskId);
+    private static boolean isOrphaned(ReadViews views, EntityLockHolder holder) {
+        Optional<InstanceView> owner = views.find(holder.instanceId());
+        return owner.isEmpty() || !owner.get().isActive();
     }
 
     // ---------------------------------------------------------------------------------------- entity IDs
@@ -304,7 +264,7 @@ public final class EntityApi {
             throw ApiException.badRequest("InvalidEntityKey", "The entity key must not contain control characters "
                     + "(found " + control + ").");
         }
-        return "@" + name.toLowerCase(Locale.ROOT) + "@" + key;
+        return new EntityInstanceId(name, key).toString();
     }
 
     static void validateName(String name) {

@@ -15,10 +15,10 @@ import java.util.Set;
 
 /**
  * Renders history the way the Durable Functions extension shows it with {@code showHistory=true}: PascalCase
- * properties, {@code EventType} first and {@code Timestamp} last; OrchestratorStarted events left out; a
- * TaskScheduled (SubOrchestrationInstanceCreated) merged into its completion or failure, which gets its
- * {@code FunctionName} and {@code ScheduledTime} (a scheduled task without a result yet stays listed);
- * results only with {@code showHistoryOutput=true}.
+ * properties, {@code EventType} first and {@code Timestamp} last; a TaskScheduled (SubOrchestrationInstanceCreated)
+ * merged into its completion or failure, which gets its {@code FunctionName} and {@code ScheduledTime} (a scheduled
+ * task without a result yet stays listed); results only with {@code showHistoryOutput=true}. The nodes'
+ * OrchestratorStarted episode markers never get here: the views leave them out.
  */
 public final class HistoryRenderer {
 
@@ -50,7 +50,7 @@ public final class HistoryRenderer {
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (HistoryRecord r : records) {
             HistoryEvent event = r.event();
-            if (event == null || event instanceof HistoryEvent.OrchestratorStarted) {
+            if (event == null) {
                 continue;
             }
             ObjectNode node = Json.MAPPER.createObjectNode();

@@ -13,12 +13,15 @@ import io.durablekafka.common.messages.StartOrchestration;
 import io.durablekafka.common.messages.SuspendOrchestration;
 import io.durablekafka.common.messages.TerminateOrchestration;
 import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.status.InstanceCommand;
 import io.durablekafka.common.status.InstanceStatus;
 import io.durablekafka.common.status.RuntimeStatus;
 import io.durablekafka.gateway.publish.PublishException;
 import io.durablekafka.gateway.views.InstanceQuery;
 import io.durablekafka.gateway.views.InstanceView;
+import io.durablekafka.gateway.views.Page;
 import io.durablekafka.gateway.views.ReadViews;
+import io.durablekafka.sdk.EntityInstanceId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +94,7 @@ public final class InstanceApi {
         String requestedId = call.path("instanceId");
         checkKnown(name);
         String instanceId = requestedId == null ? InstanceIds.generate() : InstanceIds.validate(requestedId);
-        if (isEntityId(instanceId)) {
+        if (EntityInstanceId.isEntityId(instanceId)) {
             throw ApiException.badRequest("InvalidInstanceId", "Orchestration instance IDs must not start with '@': "
                     + "such IDs name durable entities (@name@key).");
         }
@@ -132,13 +135,14 @@ public final class InstanceApi {
         Duration wait = waitTimeout(call);
         ReadViews views = call.hub().views();
         // An entity ID is no orchestration to restart (the nodes dead-letter starts of '@' IDs).
-        InstanceView view = views.findConsistent(instanceId, barrierTimeout).filter(v -> !isEntityId(instanceId))
+        InstanceView view = views.findConsistent(instanceId, barrierTimeout)
+                .filter(v -> !EntityInstanceId.isEntityId(instanceId))
                 .orElseThrow(() -> ApiException.badRequest("InstanceNotFound", "InstanceId does not match a valid "
                         + "orchestration instance: no instance with ID '" + instanceId + "' was found."));
         InstanceStatus status = view.status();
         checkKnown(status.name());
-        if (!newId && view.isActive()) {
-            throw alreadyExists(instanceId, view, "A non-terminal instance with this instance ID already exists");
+        if (!newId) {
+            CommandRefusals.check(InstanceCommand.START, instanceId, view);
         }
         String target = newId ? InstanceIds.generate() : instanceId;
         RecordMetadata ack = startInstance(call.hub(), target, status.name(), status.input());
@@ -163,10 +167,7 @@ public final class InstanceApi {
         ReadViews views = hub.views();
         ReentrantLock lock = hub.lockStart(instanceId);
         try {
-            Optional<InstanceView> existing = views.find(instanceId);
-            if (existing.isPresent() && existing.get().isActive()) {
-                throw alreadyExists(instanceId, existing.get(), "An instance with ID '" + instanceId + "' already exists");
-            }
+            CommandRefusals.check(InstanceCommand.START, instanceId, views.find(instanceId).orElse(null));
             RecordMetadata ack = hub.publisher().publish(
                     new StartOrchestration(instanceId, name, input, null, null, Instant.now()));
             if (!views.awaitConsumed(new TopicPartition(ack.topic(), ack.partition()), ack.offset(), barrierTimeout)) {
@@ -177,11 +178,6 @@ public final class InstanceApi {
         } finally {
             hub.unlockStart(instanceId, lock);
         }
-    }
-
-    private static ApiException alreadyExists(String instanceId, InstanceView view, String what) {
-        return new ApiException(409, "InstanceAlreadyExists", what + " and is " + view.runtimeStatus()
-                + " (instance '" + instanceId + "').");
     }
 
     /**
@@ -284,13 +280,13 @@ public final class InstanceApi {
      */
     public void list(Call call) throws InterruptedException {
         InstanceQuery query = new InstanceQuery(call.query("instanceIdPrefix"), time(call, "createdTimeFrom"),
-                time(call, "createdTimeTo"), statuses(call), false);
+                time(call, "createdTimeTo"), statuses(call));
         int top = top(call);
         boolean showInput = flag(call, "showInput", true);
         String after = decodeToken(call.header(CONTINUATION_HEADER));
         ReadViews views = call.hub().views();
         views.awaitAllCaughtUp(barrierTimeout);
-        InstanceQuery.Page page = query.page(views.store(), after, top, scanBudget);
+        Page<InstanceView> page = query.page(views.store(), after, top, scanBudget);
         ArrayNode body = Json.MAPPER.createArrayNode();
         for (InstanceView v : page.items()) {
             body.add(StatusRenderer.render(v.status(), showInput, null));
@@ -390,11 +386,7 @@ public final class InstanceApi {
      */
     public void purge(Call call) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
-        InstanceView view = requireOrchestration(call, instanceId);
-        if (view.isActive()) {
-            throw new ApiException(412, "InstanceNotEnded", "Only orchestrations in a terminal state can be purged, "
-                    + "but the orchestration with instance ID " + instanceId + " has status " + view.runtimeStatus() + ".");
-        }
+        CommandRefusals.check(InstanceCommand.PURGE, instanceId, findOrchestration(call, instanceId));
         RecordMetadata ack = call.hub().publisher().publish(new PurgeInstance(instanceId));
         awaitPurged(call.hub().views(), instanceId, ack.offset(), System.nanoTime() + purgeWait.toNanos());
         ObjectNode body = Json.MAPPER.createObjectNode();
@@ -413,16 +405,20 @@ public final class InstanceApi {
             throw ApiException.badRequest("MissingParameter", "Please provide value for 'createdTimeFrom' parameter.");
         }
         Instant to = time(call, "createdTimeTo");
-        InstanceQuery query = new InstanceQuery("", from, to == null ? Instant.now() : to, statuses(call), true);
-        ReadViews views = call.hub().views();
-        views.awaitAllCaughtUp(barrierTimeout);
-        List<String> ids = new ArrayList<>();
-        views.store().forEachInstance("", null, true, v -> {
-            if (query.test(v)) {
-                ids.add(v.instanceId());
+        Set<RuntimeStatus> requested = statuses(call);
+        Set<RuntimeStatus> purgeable = EnumSet.noneOf(RuntimeStatus.class);
+        for (RuntimeStatus s : requested == null ? EnumSet.allOf(RuntimeStatus.class) : requested) {
+            if (InstanceCommand.PURGE.verdict(s) == InstanceCommand.Verdict.APPLY) {
+                purgeable.add(s);
             }
-            return true;
-        });
+        }
+        ReadViews views = call.hub().views();
+        List<String> ids = new ArrayList<>();
+        if (!purgeable.isEmpty()) {
+            views.awaitAllCaughtUp(barrierTimeout);
+            new InstanceQuery("", from, to == null ? Instant.now() : to, purgeable)
+                    .forEachMatch(views.store(), v -> ids.add(v.instanceId()));
+        }
         if (ids.isEmpty()) {
             throw new ApiException(404, "NoInstancesMatched", "No instances in a terminal state matched the filter.");
         }
@@ -463,8 +459,7 @@ public final class InstanceApi {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String eventName = call.path("eventName");
         byte[] body = call.body();
-        InstanceView view = requireOrchestration(call, instanceId);
-        requireNotEnded(view, "cannot process raised events");
+        CommandRefusals.check(InstanceCommand.RAISE_EVENT, instanceId, findOrchestration(call, instanceId));
         JsonNode data = null;
         if (!new String(body, StandardCharsets.UTF_8).isBlank()) {
             String mediaType = call.mediaType();
@@ -482,8 +477,7 @@ public final class InstanceApi {
     public void terminate(Call call) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
-        InstanceView view = requireOrchestration(call, instanceId);
-        requireNotEnded(view, "cannot be terminated");
+        CommandRefusals.check(InstanceCommand.TERMINATE, instanceId, findOrchestration(call, instanceId));
         call.hub().publisher().publish(new TerminateOrchestration(instanceId, reason));
         accepted(call);
     }
@@ -505,15 +499,14 @@ public final class InstanceApi {
                 reason = given.asText();
             }
         }
-        InstanceView view = requireOrchestration(call, instanceId);
-        requireNotEnded(view, "cannot be terminated");
+        CommandRefusals.check(InstanceCommand.TERMINATE, instanceId, findOrchestration(call, instanceId));
         call.hub().publisher().publish(new TerminateOrchestration(instanceId, reason));
         accepted(call);
     }
 
     /** {@code POST .../instances/{instanceId}/suspend?reason=}: 202; 404; 410 when the instance ended. */
     public void suspend(Call call) throws Exception {
-        controlActiveInstance(call, "cannot be suspended", SuspendOrchestration::new);
+        controlActiveInstance(call, InstanceCommand.SUSPEND, SuspendOrchestration::new);
     }
 
     /**
@@ -521,16 +514,15 @@ public final class InstanceApi {
      * running instance that is not suspended is accepted too (the node ignores the resume), as in Azure.
      */
     public void resume(Call call) throws Exception {
-        controlActiveInstance(call, "cannot be resumed", ResumeOrchestration::new);
+        controlActiveInstance(call, InstanceCommand.RESUME, ResumeOrchestration::new);
     }
 
     /** Publishes a control message with the {@code reason} query for an instance that has not ended; then 202. */
-    private void controlActiveInstance(Call call, String refusal,
+    private void controlActiveInstance(Call call, InstanceCommand command,
                                        java.util.function.BiFunction<String, String, OrchestrationMessage> message) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
-        InstanceView view = requireOrchestration(call, instanceId);
-        requireNotEnded(view, refusal);
+        CommandRefusals.check(command, instanceId, findOrchestration(call, instanceId));
         call.hub().publisher().publish(message.apply(instanceId, reason));
         accepted(call);
     }
@@ -542,16 +534,7 @@ public final class InstanceApi {
     public void rewind(Call call) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
-        InstanceView view = requireOrchestration(call, instanceId);
-        RuntimeStatus rs = view.runtimeStatus();
-        if (rs == RuntimeStatus.Completed || rs == RuntimeStatus.Terminated || rs == RuntimeStatus.Canceled) {
-            throw new ApiException(410, "InstanceEnded", "The instance '" + instanceId + "' is " + rs
-                    + ": only Failed instances can be rewound.");
-        }
-        if (rs != RuntimeStatus.Failed) {
-            throw new ApiException(412, "InstanceNotFailed", "This orchestration has status " + rs
-                    + ", but only orchestrations in the \"Failed\" state can be rewound.");
-        }
+        CommandRefusals.check(InstanceCommand.REWIND, instanceId, findOrchestration(call, instanceId));
         call.hub().publisher().publish(new RewindOrchestration(instanceId, reason));
         accepted(call);
     }
@@ -559,32 +542,21 @@ public final class InstanceApi {
     // --------------------------------------------------------------------------------------------- helpers
 
     private InstanceView requireInstance(Call call, String instanceId) throws InterruptedException {
-        return call.hub().views().findConsistent(instanceId, barrierTimeout).orElseThrow(() ->
-                new ApiException(404, "InstanceNotFound", "No instance with ID '" + instanceId + "' was found."));
+        return call.hub().views().findConsistent(instanceId, barrierTimeout)
+                .orElseThrow(() -> CommandRefusals.notFound(instanceId));
     }
 
     /**
-     * As {@link #requireInstance}, for commands to orchestrations: an entity ID ('@' first) is 404, since the
-     * nodes dead-letter orchestration commands for entities (the entity routes manage entities).
+     * The orchestration instance for a command (consistent with every start accepted before), or null when there
+     * is none. An entity ID ('@' first) is 404 at once, since the nodes dead-letter orchestration commands for
+     * entities (the entity routes manage entities).
      */
-    private InstanceView requireOrchestration(Call call, String instanceId) throws InterruptedException {
-        if (isEntityId(instanceId)) {
+    private InstanceView findOrchestration(Call call, String instanceId) throws InterruptedException {
+        if (EntityInstanceId.isEntityId(instanceId)) {
             throw new ApiException(404, "InstanceNotFound", "'" + instanceId + "' is a durable entity, not an "
                     + "orchestration instance: use the entity routes (.../entities/{entityName}/{entityKey}).");
         }
-        return requireInstance(call, instanceId);
-    }
-
-    /** Entity IDs ({@code @name@key}) start with '@'; orchestration instance IDs must not. */
-    static boolean isEntityId(String instanceId) {
-        return !instanceId.isEmpty() && instanceId.charAt(0) == '@';
-    }
-
-    private static void requireNotEnded(InstanceView view, String what) {
-        if (!view.isActive()) {
-            throw new ApiException(410, "InstanceEnded", "The instance '" + view.instanceId() + "' is "
-                    + view.runtimeStatus() + " and " + what + ".");
-        }
+        return call.hub().views().findConsistent(instanceId, barrierTimeout).orElse(null);
     }
 
     private static void accepted(Call call) {

@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Wakes up requests waiting for a change of one instance in the views, without polling: a waiter
  * {@link #register registers} a future for an instance ID, then checks the store; the tailer, after committing
- * a batch, completes the futures of every instance ID the batch touched (a status, a status tombstone, a
- * pending start or a dropped pending start). Registering before checking means no change can slip between
- * the check and the wait.
+ * a batch, completes the futures of every instance ID the batch touched (an instance or entity record, its
+ * tombstone, a pending start or a dropped pending start). Registering before checking means no change can slip
+ * between the check and the wait.
  */
 public final class InstanceNotifier {
 

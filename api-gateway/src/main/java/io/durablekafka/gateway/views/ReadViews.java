@@ -35,16 +35,22 @@ import org.slf4j.LoggerFactory;
  * The gateway's read side: the views of one hub ({@link ViewStore}, kept up to date by a tailer thread) and
  * the read barrier that makes them consistent with what was accepted before a read.
  *
- * <p><b>Pending starts.</b> Besides {@code status} and {@code history}, the tailer reads {@code orchestrations}
- * from the node group's committed offsets (everything before was processed and is reflected in
- * {@code status}) and indexes each {@code StartOrchestration} until a status with {@code inputOffset} at or
- * past the start's offset arrives. A start the nodes processed without ever reflecting it (they reject a
- * start for an active instance) is dropped by a periodic check against the node group's committed offsets.
+ * <p><b>Sources.</b> Instances, their history and entities come from the changelog of the nodes' state store
+ * ({@link StateChangelog}), which Kafka Streams writes in the nodes' transactions. A record of that changelog lies
+ * in the partition of the stream task that wrote it: the partition of its instance (or entity) in
+ * {@code orchestrations}, whatever its key. So partition {@code p} of both topics holds everything about the
+ * instances of partition {@code p}.
  *
- * <p><b>Read barrier.</b> A lookup that misses reads the last stable offsets of the instance's partitions in
- * {@code orchestrations} and {@code status}, waits until the views have consumed up to them and looks again:
- * a start acknowledged before the read is then either pending in the view or reflected by a status, on this
- * gateway and on any other.
+ * <p><b>Pending starts.</b> The tailer also reads {@code orchestrations} from the node group's committed offsets
+ * (everything before was processed and is reflected in the changelog) and indexes each
+ * {@code StartOrchestration} until an instance record with {@code inputOffset} at or past the start's offset
+ * arrives. A start the nodes processed without ever reflecting it (they reject a start for an active instance)
+ * is dropped by a periodic check against the node group's committed offsets.
+ *
+ * <p><b>Read barrier.</b> A lookup that misses reads the last stable offsets of the instance's partition in
+ * {@code orchestrations} and in the changelog, waits until the views have consumed up to them and looks again:
+ * a start acknowledged before the read is then either pending in the view or reflected by the node's record, on
+ * this gateway and on any other.
  */
 public final class ReadViews implements AutoCloseable {
 
@@ -82,7 +88,7 @@ public final class ReadViews implements AutoCloseable {
     /** Builds the views and returns once they have consumed every partition up to its current end. */
     public void start(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<String> names = List.of(topics.orchestrations(), topics.status(), topics.history());
+        List<String> names = List.of(topics.orchestrations(), topics.nodeStateChangelog());
         Map<String, TopicDescription> descriptions;
         try {
             descriptions = admin.describeTopics(names).allTopicNames().get(remaining(deadline), TimeUnit.NANOSECONDS);
@@ -97,6 +103,12 @@ public final class ReadViews implements AutoCloseable {
             throw new IllegalStateException("Kafka did not answer within " + timeout + " (describe topics)", e);
         }
         descriptions.forEach((name, d) -> partitionCounts.put(name, d.partitions().size()));
+        if (partitionCount(topics.orchestrations()) != partitionCount(topics.nodeStateChangelog())) {
+            // Kafka Streams refuses such a changelog too; the barrier relies on partition p of one being that of the other.
+            throw new IllegalStateException("the nodes' state changelog " + topics.nodeStateChangelog() + " has "
+                    + partitionCount(topics.nodeStateChangelog()) + " partitions, but " + topics.orchestrations()
+                    + " has " + partitionCount(topics.orchestrations()) + ": they must have the same number");
+        }
 
         Map<TopicPartition, Long> orchestrationsStart = nodeCommittedOffsets(remaining(deadline));
         store = ViewStore.open(storeDir);
@@ -164,6 +176,21 @@ public final class ReadViews implements AutoCloseable {
         return store.find(instanceId);
     }
 
+    /**
+     * The entity if it exists, consistent with every change the nodes committed before this call: a miss runs the
+     * read barrier on the entity's partitions and looks again.
+     *
+     * @throws ViewUnavailableException when the barrier cannot complete within {@code timeout}
+     */
+    public Optional<EntityView> findEntityConsistent(String entityId, Duration timeout) throws InterruptedException {
+        Optional<EntityView> view = store.findEntity(entityId).filter(EntityView::exists);
+        if (view.isPresent()) {
+            return view;
+        }
+        awaitCaughtUp(instancePartitions(entityId), timeout);
+        return store.findEntity(entityId).filter(EntityView::exists);
+    }
+
     public InstanceNotifier notifier() {
         return notifier;
     }
@@ -202,19 +229,13 @@ public final class ReadViews implements AutoCloseable {
 
     /**
      * The read barrier of list queries: waits until the views have consumed every partition of
-     * {@code orchestrations} and {@code status} up to its end as of now, so every start acknowledged before
-     * (to any gateway or producer) is listed.
+     * {@code orchestrations} and of the changelog up to its end as of now, so every start acknowledged before
+     * (to any gateway or producer) and every change the nodes committed before is listed.
      *
      * @throws ViewUnavailableException when that does not happen within {@code timeout}
      */
     public void awaitAllCaughtUp(Duration timeout) throws InterruptedException {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.orchestrations(), topics.status())) {
-            for (int p = 0; p < partitionCount(topic); p++) {
-                partitions.add(new TopicPartition(topic, p));
-            }
-        }
-        awaitCaughtUp(partitions, timeout);
+        awaitCaughtUp(allPartitions(), timeout);
     }
 
     /**
@@ -227,7 +248,10 @@ public final class ReadViews implements AutoCloseable {
         return positions.awaitReached(Map.of(partition, offset + 1), timeout);
     }
 
-    /** The history records of the instance's current execution (all stored ones when it has none). */
+    /**
+     * The history records of the instance's current execution (all stored ones when it has none), without the
+     * nodes' episode markers.
+     */
     public List<HistoryRecord> history(String instanceId, String executionId) {
         List<HistoryRecord> all = store.history(instanceId);
         if (executionId == null) {
@@ -236,17 +260,19 @@ public final class ReadViews implements AutoCloseable {
         return all.stream().filter(r -> r.executionId() == null || executionId.equals(r.executionId())).toList();
     }
 
-    /** The instance's partitions in {@code orchestrations} and {@code status}. */
+    /**
+     * The instance's (or entity's) partitions in {@code orchestrations} and in the changelog: the same number, since
+     * the nodes write its records from the stream task of its {@code orchestrations} partition.
+     */
     public List<TopicPartition> instancePartitions(String instanceId) {
-        return List.of(
-                new TopicPartition(topics.orchestrations(), Partitions.forKey(instanceId, partitionCount(topics.orchestrations()))),
-                new TopicPartition(topics.status(), Partitions.forKey(instanceId, partitionCount(topics.status()))));
+        int p = Partitions.forKey(instanceId, partitionCount(topics.orchestrations()));
+        return List.of(new TopicPartition(topics.orchestrations(), p), new TopicPartition(topics.nodeStateChangelog(), p));
     }
 
     /** Every partition the views read (for barriers of list queries). */
     public List<TopicPartition> allPartitions() {
         List<TopicPartition> all = new ArrayList<>();
-        for (String topic : List.of(topics.orchestrations(), topics.status(), topics.history())) {
+        for (String topic : List.of(topics.orchestrations(), topics.nodeStateChangelog())) {
             for (int p = 0; p < partitionCount(topic); p++) {
                 all.add(new TopicPartition(topic, p));
             }
@@ -333,8 +359,8 @@ public final class ReadViews implements AutoCloseable {
 
     /**
      * Drops pending starts the nodes have processed (the node group's committed offset, as seen one round
-     * earlier so that the transaction's markers are surely written, is past them) without any status
-     * reflecting them once the views have read the status partitions to their end: the nodes rejected them.
+     * earlier so that the transaction's markers are surely written, is past them) without any instance record
+     * reflecting them once the views have read their changelog partitions to the end: the nodes rejected them.
      */
     void reapOnce() throws InterruptedException {
         if (!store.hasPendingStarts()) {
@@ -354,11 +380,12 @@ public final class ReadViews implements AutoCloseable {
         if (candidates.isEmpty()) {
             return;
         }
-        Set<TopicPartition> statusPartitions = new LinkedHashSet<>();
+        Set<TopicPartition> changelogPartitions = new LinkedHashSet<>();
         for (PendingStart p : candidates) {
-            statusPartitions.add(new TopicPartition(topics.status(), Partitions.forKey(p.instanceId(), partitionCount(topics.status()))));
+            // The node's record of the instance lies in the changelog partition of the start's partition.
+            changelogPartitions.add(new TopicPartition(topics.nodeStateChangelog(), p.partition()));
         }
-        Map<TopicPartition, Long> ends = endOffsets(statusPartitions, TimeUnit.SECONDS.toNanos(10));
+        Map<TopicPartition, Long> ends = endOffsets(changelogPartitions, TimeUnit.SECONDS.toNanos(10));
         if (positions.awaitReached(ends, DEFAULT_BARRIER_TIMEOUT)) {
             LOG.info("dropping {} pending start(s) of hub {} that the nodes processed without starting them: {}",
                     candidates.size(), topics.taskHub(), candidates.stream().map(PendingStart::instanceId).toList());

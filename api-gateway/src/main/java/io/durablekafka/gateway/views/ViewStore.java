@@ -1,12 +1,15 @@
 package io.durablekafka.gateway.views;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import io.durablekafka.common.history.HistoryEvent;
 import io.durablekafka.common.history.HistoryRecord;
-import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.messages.StartOrchestration;
-import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.status.InstanceStatus;
 import io.durablekafka.common.status.RuntimeStatus;
+import io.durablekafka.common.store.EntityState;
+import io.durablekafka.common.store.HistoryChunk;
+import io.durablekafka.common.store.StoreCodec;
+import io.durablekafka.common.store.StoreKeys;
+import io.durablekafka.sdk.EntityInstanceId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -17,49 +20,58 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
-import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's local copy of a hub's read state, in one RocksDB with three column families:
+ * The gateway's local copy of a hub's read state, in one RocksDB with these column families:
  * <ul>
- *   <li>{@code status}: instance ID → (inputOffset, InstanceStatus JSON as on the {@code status} topic);</li>
- *   <li>{@code history}: instance ID, 0x00, big-endian seq → HistoryRecord JSON, so one instance's history
- *       is one key range;</li>
- *   <li>{@code pending}: instance ID → (partition, offset, StartOrchestration JSON) for starts that no
- *       status reflects yet.</li>
+ *   <li>{@code instances}: instance ID → the node's latest status of the instance ({@link StoredInstance});</li>
+ *   <li>{@code pending}: instance ID → a start that no status reflects yet ({@link StoredStart});</li>
+ *   <li>{@code by-status}: the index of instances by the status clients see ({@link StatusIndex});</li>
+ *   <li>{@code history}: the node's history chunks under their changelog keys ({@link StoreKeys#historyChunk}),
+ *       so one instance's history is one key range;</li>
+ *   <li>{@code entities}: entity ID → the node's record of a durable entity ({@link StoredEntity}).</li>
  * </ul>
- * Written by one thread ({@link ViewTailer}) through {@link Batch}es; read by any thread. Reads that span
- * column families use a snapshot, so they never see half of a batch.
+ * Written by one thread ({@link ViewTailer}) through {@link Batch}es, which keep the index in step with the
+ * instances and pending starts; read by any thread. Reads that span column families use a snapshot, so they never
+ * see half of a batch.
  */
 public final class ViewStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ViewStore.class);
-    private static final byte[] STATUS_CF = "status".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] HISTORY_CF = "history".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] INSTANCES_CF = "instances".getBytes(StandardCharsets.UTF_8);
     private static final byte[] PENDING_CF = "pending".getBytes(StandardCharsets.UTF_8);
-    /** Entity IDs ({@code @name@key}) start with this; orchestration instance IDs never do. */
-    public static final char ENTITY_ID_START = '@';
-    /** The first key after every key that starts with {@link #ENTITY_ID_START}. */
-    private static final byte[] AFTER_ENTITIES = {(byte) (ENTITY_ID_START + 1)};
+    private static final byte[] BY_STATUS_CF = "by-status".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] HISTORY_CF = "history".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] ENTITIES_CF = "entities".getBytes(StandardCharsets.UTF_8);
+    /** The first key after every entity ID: instance walks jump here when they meet one. */
+    private static final byte[] AFTER_ENTITY_IDS = {EntityInstanceId.ID_START + 1};
+    private static final long BLOCK_CACHE_BYTES = 128L << 20;
 
     static {
         RocksDB.loadLibrary();
@@ -68,11 +80,15 @@ public final class ViewStore implements AutoCloseable {
     private final Path dir;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
+    private final BloomFilter bloomFilter;
+    private final LRUCache blockCache;
     private final RocksDB db;
     private final ColumnFamilyHandle defaultCf;
-    private final ColumnFamilyHandle statusCf;
-    private final ColumnFamilyHandle historyCf;
+    private final ColumnFamilyHandle instancesCf;
     private final ColumnFamilyHandle pendingCf;
+    private final ColumnFamilyHandle byStatusCf;
+    private final ColumnFamilyHandle historyCf;
+    private final ColumnFamilyHandle entitiesCf;
     private final WriteOptions writeOptions;
     /** Guards the native handles against use after close: readers share, close is exclusive. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -82,18 +98,28 @@ public final class ViewStore implements AutoCloseable {
         this.dir = dir;
         this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setMaxBackgroundJobs(2);
-        this.cfOptions = new ColumnFamilyOptions();
+        // Bloom filters: the tailer looks up the current record of every instance it writes, and at start-up
+        // (a rebuild of the whole view) almost all of those look-ups miss.
+        this.bloomFilter = new BloomFilter(10, false);
+        // Larger than RocksDB's default (32 MB): the index and the records lists read at 1M instances stay in it.
+        this.blockCache = new LRUCache(BLOCK_CACHE_BYTES);
+        this.cfOptions = new ColumnFamilyOptions()
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter).setBlockCache(blockCache));
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
-                new ColumnFamilyDescriptor(STATUS_CF, cfOptions),
+                new ColumnFamilyDescriptor(INSTANCES_CF, cfOptions),
+                new ColumnFamilyDescriptor(PENDING_CF, cfOptions),
+                new ColumnFamilyDescriptor(BY_STATUS_CF, cfOptions),
                 new ColumnFamilyDescriptor(HISTORY_CF, cfOptions),
-                new ColumnFamilyDescriptor(PENDING_CF, cfOptions));
+                new ColumnFamilyDescriptor(ENTITIES_CF, cfOptions));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
         this.defaultCf = handles.get(0);
-        this.statusCf = handles.get(1);
-        this.historyCf = handles.get(2);
-        this.pendingCf = handles.get(3);
+        this.instancesCf = handles.get(1);
+        this.pendingCf = handles.get(2);
+        this.byStatusCf = handles.get(3);
+        this.historyCf = handles.get(4);
+        this.entitiesCf = handles.get(5);
         // The views are rebuilt from Kafka at every start: a write-ahead log would buy nothing.
         this.writeOptions = new WriteOptions().setDisableWAL(true);
     }
@@ -121,39 +147,50 @@ public final class ViewStore implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------
     // Reads
 
-    /** The instance as clients see it (merge of its status and a pending start), if known. */
+    /**
+     * The instance as clients see it (merge of its status and a pending start), if known. For an entity ID, the
+     * entity shown as a status ({@link EntityView#toStatus()}) while it exists.
+     */
     public Optional<InstanceView> find(String instanceId) {
-        byte[] key = idKey(instanceId);
-        return read(() -> {
-            Snapshot snapshot = db.getSnapshot();
-            try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
-                byte[] status = db.get(statusCf, ro, key);
-                byte[] pending = db.get(pendingCf, ro, key);
-                return Optional.ofNullable(merge(instanceId, status, pending));
-            } finally {
-                db.releaseSnapshot(snapshot);
+        if (EntityInstanceId.isEntityId(instanceId)) {
+            Optional<EntityView> entity = findEntity(instanceId).filter(EntityView::exists);
+            if (entity.isPresent()) {
+                return Optional.of(new InstanceView(entity.get().toStatus(), null));
             }
-        });
+        }
+        byte[] key = idKey(instanceId);
+        return read(() -> withSnapshot(ro -> Optional.ofNullable(
+                merge(instanceId, db.get(instancesCf, ro, key), db.get(pendingCf, ro, key)))));
     }
 
-    /** The history records stored for the instance, by sequence number. */
+    /** The node's record of the entity, if it has one (with or without state). */
+    public Optional<EntityView> findEntity(String entityId) {
+        return read(() -> Optional.ofNullable(entityView(db.get(entitiesCf, idKey(entityId)))));
+    }
+
+    /**
+     * The history events stored for the instance, by sequence number, without the node's episode markers
+     * ({@code OrchestratorStarted}), which the API never shows.
+     */
     public List<HistoryRecord> history(String instanceId) {
-        byte[] prefix = historyPrefix(instanceId);
-        byte[] upper = Arrays.copyOf(prefix, prefix.length);
-        upper[upper.length - 1] = 1;
+        byte[] from = StoreKeys.historyFrom(instanceId);
+        byte[] to = StoreKeys.historyTo(instanceId);
         return read(() -> {
             List<HistoryRecord> records = new ArrayList<>();
-            try (Slice bound = new Slice(upper);
-                 ReadOptions ro = new ReadOptions().setIterateUpperBound(bound);
-                 RocksIterator it = db.newIterator(historyCf, ro)) {
-                for (it.seek(prefix); it.isValid(); it.next()) {
-                    // An ID that itself contains 0x00 would share the prefix: keep exact (prefix + 8 bytes) keys.
-                    if (it.key().length != prefix.length + Long.BYTES) {
+            try (RocksIterator it = db.newIterator(historyCf)) {
+                for (it.seek(from); it.isValid() && Arrays.compareUnsigned(it.key(), to) <= 0; it.next()) {
+                    HistoryChunk chunk;
+                    try {
+                        chunk = StoreCodec.decodeHistory(it.value());
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("skipping an unreadable history chunk of '{}' in the view: {}", instanceId, e.getMessage());
                         continue;
                     }
-                    HistoryRecord record = parseHistory(it.value());
-                    if (record != null) {
-                        records.add(record);
+                    for (int i = 0; i < chunk.events().size(); i++) {
+                        HistoryEvent event = chunk.events().get(i);
+                        if (!(event instanceof HistoryEvent.OrchestratorStarted)) {
+                            records.add(new HistoryRecord(instanceId, chunk.executionId(), chunk.firstSeq() + i, event));
+                        }
                     }
                 }
                 it.status();
@@ -163,76 +200,173 @@ public final class ViewStore implements AutoCloseable {
     }
 
     /**
-     * Visits every instance whose ID starts with {@code idPrefix} (all when empty), in instance ID order,
-     * merged as {@link #find} does, from one consistent snapshot; stops when {@code visitor} returns false.
+     * Visits the orchestration instances whose ID starts with {@code idPrefix} ({@code ""}: all) and is strictly
+     * after {@code afterId} (null: from the start of the prefix), in instance ID order, from one consistent
+     * snapshot; stops when {@code visitor} returns false. Entity IDs ('@' first: pending starts of such IDs, which
+     * the nodes refuse) are left out with one seek. With {@code statuses}, only instances that show one of them are
+     * visited, walking the status index: the others cost nothing, and a visit reads a few bytes; each instance the
+     * visitor asks for costs a look-up. Without, the walk reads the records in order.
+     *
+     * @param statuses the runtime statuses to visit, walking the index (empty: any, walking the records)
      */
-    public void forEachInstance(String idPrefix, Predicate<InstanceView> visitor) {
-        forEachInstance(idPrefix, null, visitor);
-    }
-
-    /**
-     * Like {@link #forEachInstance(String, Predicate)}, but starts strictly after the instance ID
-     * {@code afterId} (null: from the start of the prefix): a seek, not a scan, so a page of a list query
-     * costs the instances it visits, whatever the number stored before it.
-     */
-    public void forEachInstance(String idPrefix, String afterId, Predicate<InstanceView> visitor) {
-        forEachInstance(idPrefix, afterId, false, visitor);
-    }
-
-    /**
-     * Like {@link #forEachInstance(String, String, Predicate)}; with {@code skipEntities}, IDs starting with
-     * {@value #ENTITY_ID_START} (durable entities, which share the view with orchestrations) are left out by
-     * seeking past their key range, so they cost one seek, not a visit each.
-     */
-    public void forEachInstance(String idPrefix, String afterId, boolean skipEntities, Predicate<InstanceView> visitor) {
+    public void forEachInstance(String idPrefix, Set<RuntimeStatus> statuses, String afterId,
+                                Predicate<ListedInstance> visitor) {
         byte[] prefix = idKey(idPrefix == null ? "" : idPrefix);
-        if (skipEntities && prefix.length > 0 && prefix[0] == ENTITY_ID_START) {
+        if (prefix.length > 0 && prefix[0] == EntityInstanceId.ID_START) {
             return;
         }
         byte[] after = afterId == null ? null : idKey(afterId);
         byte[] start = after != null && Arrays.compareUnsigned(after, prefix) > 0 ? after : prefix;
-        read(() -> {
-            Snapshot snapshot = db.getSnapshot();
-            try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
-                 RocksIterator statuses = db.newIterator(statusCf, ro);
-                 RocksIterator pendings = db.newIterator(pendingCf, ro)) {
-                statuses.seek(start);
-                pendings.seek(start);
-                if (after != null) {
-                    skipKey(statuses, after);
-                    skipKey(pendings, after);
-                }
-                while (true) {
-                    byte[] sk = validWithPrefix(statuses, prefix);
-                    byte[] pk = validWithPrefix(pendings, prefix);
-                    if (sk == null && pk == null) {
+        read(() -> withSnapshot(ro -> {
+            if (statuses.isEmpty()) {
+                walkInstances(ro, prefix, start, after, visitor);
+            } else {
+                walkIndex(ro, statuses, prefix, start, after, visitor);
+            }
+            return null;
+        }));
+    }
+
+    /**
+     * Every instance in ID order: the merge of the {@code instances} and {@code pending} key ranges. A visit copies
+     * only the values' headers; a value is read in full only when the visitor asks for the instance.
+     */
+    private void walkInstances(ReadOptions ro, byte[] prefix, byte[] start, byte[] after,
+                               Predicate<ListedInstance> visitor) throws RocksDBException {
+        byte[] statusHeader = new byte[StoredInstance.HEADER];
+        byte[] pendingHeader = new byte[StoredStart.HEADER];
+        try (RocksIterator statuses = db.newIterator(instancesCf, ro);
+             RocksIterator pendings = db.newIterator(pendingCf, ro)) {
+            statuses.seek(start);
+            pendings.seek(start);
+            if (after != null) {
+                skipKey(statuses, after);
+                skipKey(pendings, after);
+            }
+            byte[] sk = validWithPrefix(statuses, prefix);
+            byte[] pk = validWithPrefix(pendings, prefix);
+            while (sk != null || pk != null) {
+                int cmp = sk == null ? 1 : pk == null ? -1 : Arrays.compareUnsigned(sk, pk);
+                byte[] key = cmp <= 0 ? sk : pk;
+                if (key.length > 0 && key[0] == EntityInstanceId.ID_START) {
+                    statuses.seek(AFTER_ENTITY_IDS);
+                    pendings.seek(AFTER_ENTITY_IDS);
+                } else {
+                    boolean hasStatus = cmp <= 0 && statuses.value(statusHeader) >= 0;
+                    boolean hasPending = cmp >= 0 && pendings.value(pendingHeader) >= 0;
+                    StatusIndex.Entry shown = shown(hasStatus ? statusHeader : null, hasPending ? pendingHeader : null);
+                    String id = new String(key, StandardCharsets.UTF_8);
+                    boolean more = visitor.test(new ListedInstance(id, shown.status(), shown.createdTime(),
+                            () -> merge(id, hasStatus ? statuses.value() : null, hasPending ? pendings.value() : null)));
+                    if (!more) {
                         break;
                     }
-                    int cmp = sk == null ? 1 : pk == null ? -1 : Arrays.compareUnsigned(sk, pk);
-                    byte[] key = cmp <= 0 ? sk : pk;
-                    if (skipEntities && key.length > 0 && key[0] == ENTITY_ID_START) {
-                        // Every key from "@" up to (excluding) "A" is an entity: jump past them all.
-                        statuses.seek(AFTER_ENTITIES);
-                        pendings.seek(AFTER_ENTITIES);
-                        continue;
-                    }
-                    byte[] status = cmp <= 0 ? statuses.value() : null;
-                    byte[] pending = cmp >= 0 ? pendings.value() : null;
                     if (cmp <= 0) {
                         statuses.next();
                     }
                     if (cmp >= 0) {
                         pendings.next();
                     }
-                    InstanceView view = merge(new String(key, StandardCharsets.UTF_8), status, pending);
-                    if (view != null && !visitor.test(view)) {
+                }
+                sk = validWithPrefix(statuses, prefix);
+                pk = validWithPrefix(pendings, prefix);
+            }
+            statuses.status();
+            pendings.status();
+        }
+    }
+
+    /**
+     * The instances under some statuses in ID order: one iterator per status over the index, merged. Only matches
+     * are looked up (from the same snapshot) when a visitor asks for them.
+     */
+    private void walkIndex(ReadOptions ro, Set<RuntimeStatus> statuses, byte[] prefix, byte[] start, byte[] after,
+                           Predicate<ListedInstance> visitor) throws RocksDBException {
+        List<RocksIterator> its = new ArrayList<>(statuses.size());
+        List<byte[]> ranges = new ArrayList<>(statuses.size());
+        try {
+            for (RuntimeStatus status : statuses) {
+                RocksIterator it = db.newIterator(byStatusCf, ro);
+                its.add(it);
+                ranges.add(StatusIndex.key(status, prefix));
+                it.seek(StatusIndex.key(status, start));
+                if (after != null) {
+                    skipKey(it, StatusIndex.key(status, after));
+                }
+            }
+            // The current key of each iterator (null: its range is done), refreshed only when it moves.
+            byte[][] current = new byte[its.size()][];
+            for (int i = 0; i < its.size(); i++) {
+                current[i] = validWithPrefix(its.get(i), ranges.get(i));
+            }
+            while (true) {
+                int min = -1;
+                for (int i = 0; i < current.length; i++) {
+                    byte[] key = current[i];
+                    if (key != null && (min < 0 || Arrays.compareUnsigned(key, 1, key.length, current[min], 1,
+                            current[min].length) < 0)) {
+                        min = i;
+                    }
+                }
+                if (min < 0) {
+                    break;
+                }
+                byte[] key = current[min];
+                RocksIterator it = its.get(min);
+                if (key.length > 1 && key[1] == EntityInstanceId.ID_START) {
+                    it.seek(StatusIndex.key(StatusIndex.statusOf(key), AFTER_ENTITY_IDS));
+                    current[min] = validWithPrefix(it, ranges.get(min));
+                    continue;
+                }
+                Instant created = StatusIndex.createdTime(it.value());
+                it.next();
+                current[min] = validWithPrefix(it, ranges.get(min));
+                String id = StatusIndex.idOf(key);
+                byte[] idKey = Arrays.copyOfRange(key, 1, key.length);
+                if (!visitor.test(new ListedInstance(id, StatusIndex.statusOf(key), created,
+                        () -> lookUp(ro, id, idKey)))) {
+                    break;
+                }
+            }
+            for (RocksIterator it : its) {
+                it.status();
+            }
+        } finally {
+            its.forEach(RocksIterator::close);
+        }
+    }
+
+    private InstanceView lookUp(ReadOptions ro, String id, byte[] idKey) {
+        try {
+            return merge(id, db.get(instancesCf, ro, idKey), db.get(pendingCf, ro, idKey));
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("view store read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Visits the durable entities whose ID starts with {@code idPrefix} and is strictly after {@code afterId} (null:
+     * from the start of the prefix), in entity ID order; stops when {@code visitor} returns false.
+     */
+    public void forEachEntity(String idPrefix, String afterId, Predicate<ListedEntity> visitor) {
+        byte[] prefix = idKey(idPrefix == null ? "" : idPrefix);
+        byte[] after = afterId == null ? null : idKey(afterId);
+        byte[] start = after != null && Arrays.compareUnsigned(after, prefix) > 0 ? after : prefix;
+        read(() -> {
+            try (RocksIterator it = db.newIterator(entitiesCf)) {
+                it.seek(start);
+                if (after != null) {
+                    skipKey(it, after);
+                }
+                for (byte[] key; (key = validWithPrefix(it, prefix)) != null; it.next()) {
+                    byte[] value = it.value();
+                    ListedEntity listed = new ListedEntity(new String(key, StandardCharsets.UTF_8),
+                            StoredEntity.exists(value), StoredEntity.lastModifiedTime(value), () -> entityView(value));
+                    if (!visitor.test(listed)) {
                         break;
                     }
                 }
-                statuses.status();
-                pendings.status();
-            } finally {
-                db.releaseSnapshot(snapshot);
+                it.status();
             }
             return null;
         });
@@ -281,18 +415,36 @@ public final class ViewStore implements AutoCloseable {
         return key;
     }
 
+    // ---------------------------------------------------------------------------------------------------
+    // The merge rule
+
+    /** Whether the node's status shows, rather than a pending start: it reflects the start (or there is none). */
+    private static boolean statusWins(byte[] status, byte[] pending) {
+        return status != null && (pending == null || StoredInstance.inputOffset(status) >= StoredStart.offset(pending));
+    }
+
+    /** Status and created time of what clients see, from the stored headers; null when there is nothing. */
+    private static StatusIndex.Entry shown(byte[] status, byte[] pending) {
+        if (statusWins(status, pending)) {
+            return new StatusIndex.Entry(StoredInstance.runtimeStatus(status), StoredInstance.createdTime(status));
+        }
+        return pending == null ? null : new StatusIndex.Entry(RuntimeStatus.Pending, StoredStart.requestedTime(pending));
+    }
+
     /**
      * The merge rule: a pending start at offset o wins over the status S when S is absent or
      * {@code S.inputOffset < o}; then the instance shows as Pending with the start's name and input.
      */
     static InstanceView merge(String instanceId, byte[] statusValue, byte[] pendingValue) {
-        PendingStart pending = pendingValue == null ? null : decodePending(instanceId, pendingValue);
-        if (statusValue != null && (pending == null || inputOffsetOf(statusValue) >= pending.offset())) {
-            InstanceStatus status = decodeStatus(statusValue);
-            if (status != null) {
-                return new InstanceView(status, null);
+        if (statusWins(statusValue, pendingValue)) {
+            try {
+                return new InstanceView(StoredInstance.decode(statusValue), null);
+            } catch (IOException e) {
+                LOG.error("skipping an unreadable status of '{}' in the view: {}", instanceId, e.getMessage());
+                return null;
             }
         }
+        PendingStart pending = pendingValue == null ? null : decodePending(instanceId, pendingValue);
         if (pending == null) {
             return null;
         }
@@ -304,6 +456,27 @@ public final class ViewStore implements AutoCloseable {
         return new InstanceView(synthetic, pending);
     }
 
+    private static PendingStart decodePending(String instanceId, byte[] value) {
+        try {
+            return StoredStart.decode(instanceId, value);
+        } catch (IOException e) {
+            LOG.warn("skipping an unreadable pending start of '{}' in the view: {}", instanceId, e.getMessage());
+            return null;
+        }
+    }
+
+    private static EntityView entityView(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return new EntityView(StoredEntity.decode(value));
+        } catch (IllegalArgumentException e) {
+            LOG.error("skipping an unreadable entity in the view: {}", e.getMessage());
+            return null;
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // Writes (the tailer thread only)
 
@@ -311,65 +484,132 @@ public final class ViewStore implements AutoCloseable {
         return new Batch();
     }
 
-    /** Changes applied atomically by {@link #commit()}; lookups see the batch's own earlier changes. */
+    /**
+     * Changes applied atomically by {@link #commit()}; lookups see the batch's own earlier changes. Every change of
+     * an instance or a pending start moves the instance's {@link StatusIndex} entry along in the same batch.
+     */
     final class Batch implements AutoCloseable {
 
-        private final WriteBatchWithIndex wb = new WriteBatchWithIndex(true);
-        private final ReadOptions ro = new ReadOptions();
+        private final WriteBatch wb = new WriteBatch();
+        /**
+         * This batch's own writes of instances and pending starts (null: deleted), which its later look-ups must
+         * see: kept here rather than in an indexed write batch, whose upkeep costs more than the look-ups it saves.
+         */
+        private final Map<ByteBuffer, byte[]> instances = new HashMap<>();
+        private final Map<ByteBuffer, byte[]> pendings = new HashMap<>();
         private int count;
 
-        /** Indexes a start unless a status already reflects it (inputOffset at or past its offset). */
-        void indexStart(String instanceId, int partition, long offset, byte[] startJson) throws RocksDBException {
+        /** Stores the node's status of an instance and drops the pending start it supersedes. */
+        void putInstance(InstanceStatus status) throws RocksDBException {
+            byte[] key = idKey(status.instanceId());
+            byte[] value = StoredInstance.encode(status);
+            byte[] old = current(instancesCf, instances, key);
+            byte[] pending = current(pendingCf, pendings, key);
+            StatusIndex.Entry before = shown(old, pending);
+            put(instancesCf, instances, key, value);
+            if (pending != null && StoredStart.offset(pending) <= status.inputOffset()) {
+                put(pendingCf, pendings, key, null);
+                pending = null;
+            }
+            reindex(key, before, shown(value, pending));
+        }
+
+        /** The node deleted the instance (purged): only a pending start of it may remain. */
+        void deleteInstance(String instanceId) throws RocksDBException {
             byte[] key = idKey(instanceId);
-            byte[] status = wb.getFromBatchAndDB(db, statusCf, ro, key);
-            if (status != null && inputOffsetOf(status) >= offset) {
+            byte[] old = current(instancesCf, instances, key);
+            if (old == null) {
                 return;
             }
-            byte[] existing = wb.getFromBatchAndDB(db, pendingCf, ro, key);
-            if (existing != null && pendingOffsetOf(existing) >= offset) {
+            byte[] pending = current(pendingCf, pendings, key);
+            put(instancesCf, instances, key, null);
+            reindex(key, shown(old, pending), shown(null, pending));
+        }
+
+        /**
+         * Indexes a start seen at {@code offset} of {@code orchestrations} partition {@code partition}, unless a
+         * status already reflects it (inputOffset at or past its offset) or a later start is pending.
+         */
+        void indexStart(String instanceId, int partition, long offset, StartOrchestration start, byte[] startJson)
+                throws RocksDBException {
+            byte[] key = idKey(instanceId);
+            byte[] status = current(instancesCf, instances, key);
+            if (status != null && StoredInstance.inputOffset(status) >= offset) {
                 return;
             }
-            ByteBuffer value = ByteBuffer.allocate(Integer.BYTES + Long.BYTES + startJson.length);
-            value.putInt(partition).putLong(offset).put(startJson);
-            wb.put(pendingCf, key, value.array());
-            count++;
-        }
-
-        /** Stores a status and drops the pending start it supersedes. */
-        void putStatus(String instanceId, long inputOffset, byte[] statusJson) throws RocksDBException {
-            byte[] key = idKey(instanceId);
-            ByteBuffer value = ByteBuffer.allocate(Long.BYTES + statusJson.length);
-            value.putLong(inputOffset).put(statusJson);
-            wb.put(statusCf, key, value.array());
-            byte[] pending = wb.getFromBatchAndDB(db, pendingCf, ro, key);
-            if (pending != null && pendingOffsetOf(pending) <= inputOffset) {
-                wb.delete(pendingCf, key);
+            byte[] existing = current(pendingCf, pendings, key);
+            if (existing != null && StoredStart.offset(existing) >= offset) {
+                return;
             }
-            count++;
-        }
-
-        void deleteStatus(String instanceId) throws RocksDBException {
-            wb.delete(statusCf, idKey(instanceId));
-            count++;
-        }
-
-        void putHistory(String instanceId, long seq, byte[] recordJson) throws RocksDBException {
-            wb.put(historyCf, historyKey(instanceId, seq), recordJson);
-            count++;
-        }
-
-        void deleteHistory(String instanceId, long seq) throws RocksDBException {
-            wb.delete(historyCf, historyKey(instanceId, seq));
-            count++;
+            byte[] value = StoredStart.encode(partition, offset, start.requestedTime(), startJson);
+            put(pendingCf, pendings, key, value);
+            reindex(key, shown(status, existing), shown(status, value));
         }
 
         /** Drops the pending start of the instance if it is still the one at {@code offset}. */
         void dropPending(String instanceId, long offset) throws RocksDBException {
             byte[] key = idKey(instanceId);
-            byte[] pending = wb.getFromBatchAndDB(db, pendingCf, ro, key);
-            if (pending != null && pendingOffsetOf(pending) == offset) {
-                wb.delete(pendingCf, key);
-                count++;
+            byte[] pending = current(pendingCf, pendings, key);
+            if (pending != null && StoredStart.offset(pending) == offset) {
+                byte[] status = current(instancesCf, instances, key);
+                put(pendingCf, pendings, key, null);
+                reindex(key, shown(status, pending), shown(status, null));
+            }
+        }
+
+        private byte[] current(ColumnFamilyHandle cf, Map<ByteBuffer, byte[]> written, byte[] key)
+                throws RocksDBException {
+            ByteBuffer k = ByteBuffer.wrap(key);
+            if (written.containsKey(k)) {
+                return written.get(k);
+            }
+            return read(() -> db.get(cf, key));
+        }
+
+        /** Puts, or deletes when {@code value} is null. */
+        private void put(ColumnFamilyHandle cf, Map<ByteBuffer, byte[]> written, byte[] key, byte[] value)
+                throws RocksDBException {
+            if (value == null) {
+                wb.delete(cf, key);
+            } else {
+                wb.put(cf, key, value);
+            }
+            written.put(ByteBuffer.wrap(key), value);
+        }
+
+        /** A history chunk under its changelog key ({@link StoreKeys#historyChunk}), as the node wrote it. */
+        void putHistory(byte[] chunkKey, byte[] chunkValue) throws RocksDBException {
+            wb.put(historyCf, chunkKey, chunkValue);
+            count++;
+        }
+
+        void deleteHistory(byte[] chunkKey) throws RocksDBException {
+            wb.delete(historyCf, chunkKey);
+            count++;
+        }
+
+        /** The node's record of an entity ({@code changelogValue}: as it came, {@code entity}: decoded). */
+        void putEntity(EntityState entity, byte[] changelogValue) throws RocksDBException {
+            wb.put(entitiesCf, idKey(entity.entityId()), StoredEntity.encode(entity, changelogValue));
+            count++;
+        }
+
+        void deleteEntity(String entityId) throws RocksDBException {
+            wb.delete(entitiesCf, idKey(entityId));
+            count++;
+        }
+
+        /** Moves the instance's index entry from what clients saw before to what they see now. */
+        private void reindex(byte[] key, StatusIndex.Entry before, StatusIndex.Entry after) throws RocksDBException {
+            count++;
+            if (Objects.equals(before, after)) {
+                return;
+            }
+            if (before != null && (after == null || before.status() != after.status())) {
+                wb.delete(byStatusCf, StatusIndex.key(before.status(), key));
+            }
+            if (after != null) {
+                wb.put(byStatusCf, StatusIndex.key(after.status(), key), StatusIndex.value(after.createdTime()));
             }
         }
 
@@ -384,78 +624,34 @@ public final class ViewStore implements AutoCloseable {
 
         @Override
         public void close() {
-            ro.close();
             wb.close();
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------
-    // Encoding
-
-    static byte[] idKey(String instanceId) {
-        return instanceId.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static byte[] historyPrefix(String instanceId) {
-        byte[] id = idKey(instanceId);
-        byte[] prefix = Arrays.copyOf(id, id.length + 1);
-        prefix[id.length] = 0;
-        return prefix;
-    }
-
-    static byte[] historyKey(String instanceId, long seq) {
-        byte[] prefix = historyPrefix(instanceId);
-        return ByteBuffer.allocate(prefix.length + Long.BYTES).put(prefix).putLong(seq).array();
-    }
-
-    private static long inputOffsetOf(byte[] statusValue) {
-        return ByteBuffer.wrap(statusValue).getLong(0);
-    }
-
-    private static long pendingOffsetOf(byte[] pendingValue) {
-        return ByteBuffer.wrap(pendingValue).getLong(Integer.BYTES);
-    }
-
-    private static InstanceStatus decodeStatus(byte[] value) {
-        try {
-            return Json.MAPPER.readValue(value, Long.BYTES, value.length - Long.BYTES, InstanceStatus.class);
-        } catch (IOException e) {
-            LOG.warn("skipping unreadable status in the view: {}", e.getMessage());
-            return null;
-        }
-    }
-
-    private static PendingStart decodePending(String instanceId, byte[] value) {
-        ByteBuffer buf = ByteBuffer.wrap(value);
-        int partition = buf.getInt();
-        long offset = buf.getLong();
-        int start = Integer.BYTES + Long.BYTES;
-        try {
-            OrchestrationMessage m = Json.MAPPER.readValue(value, start, value.length - start, OrchestrationMessage.class);
-            return m instanceof StartOrchestration s ? new PendingStart(instanceId, partition, offset, s) : null;
-        } catch (IOException e) {
-            LOG.warn("skipping unreadable pending start in the view: {}", e.getMessage());
-            return null;
-        }
-    }
-
-    private static HistoryRecord parseHistory(byte[] value) {
-        try {
-            return Json.MAPPER.readValue(value, HistoryRecord.class);
-        } catch (JsonProcessingException e) {
-            LOG.warn("skipping unreadable history record in the view: {}", e.getMessage());
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
     // ---------------------------------------------------------------------------------------------------
     // Lifecycle
 
+    static byte[] idKey(String instanceId) {
+        return instanceId.getBytes(StandardCharsets.UTF_8);
+    }
+
     @FunctionalInterface
     private interface DbCall<T> {
         T call() throws RocksDBException;
+    }
+
+    @FunctionalInterface
+    private interface SnapshotCall<T> {
+        T call(ReadOptions ro) throws RocksDBException;
+    }
+
+    private <T> T withSnapshot(SnapshotCall<T> call) throws RocksDBException {
+        Snapshot snapshot = db.getSnapshot();
+        try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+            return call.call(ro);
+        } finally {
+            db.releaseSnapshot(snapshot);
+        }
     }
 
     private <T> T read(DbCall<T> call) {
@@ -484,6 +680,20 @@ public final class ViewStore implements AutoCloseable {
         }
     }
 
+    /** Compacts every column family (for measurements of the store's size on disk). */
+    void compact() throws RocksDBException {
+        for (ColumnFamilyHandle cf : List.of(instancesCf, pendingCf, byStatusCf, historyCf, entitiesCf)) {
+            db.compactRange(cf);
+        }
+    }
+
+    /** Flushes the memtables to files (for measurements of the store's size on disk). */
+    void flush() throws RocksDBException {
+        try (var options = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            db.flush(options, List.of(instancesCf, pendingCf, byStatusCf, historyCf, entitiesCf));
+        }
+    }
+
     /** Closes the database; the directory stays (see {@link #deleteRecursively}). */
     @Override
     public void close() {
@@ -494,11 +704,13 @@ public final class ViewStore implements AutoCloseable {
             }
             closed = true;
             writeOptions.close();
-            for (ColumnFamilyHandle h : List.of(statusCf, historyCf, pendingCf, defaultCf)) {
+            for (ColumnFamilyHandle h : List.of(instancesCf, pendingCf, byStatusCf, historyCf, entitiesCf, defaultCf)) {
                 h.close();
             }
             db.close();
             cfOptions.close();
+            bloomFilter.close();
+            blockCache.close();
             dbOptions.close();
         } finally {
             lifecycle.writeLock().unlock();

@@ -4,7 +4,6 @@ import io.durablekafka.common.messages.MessageHeaders;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.messages.StartOrchestration;
 import io.durablekafka.common.serde.Json;
-import io.durablekafka.common.status.InstanceStatus;
 import io.durablekafka.common.topics.TopicNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that writes the views: a single {@code read_committed} consumer, manually assigned every
- * partition of {@code status} and {@code history} (from the beginning) and of {@code orchestrations} (from
- * the given start offsets, the node group's committed offsets). Each poll's records go to the store in one
- * atomic batch; then the consumer positions are published to {@link ViewPositions}.
+ * partition of the nodes' state changelog (from the beginning) and of {@code orchestrations} (from the given start
+ * offsets, the node group's committed offsets). Each poll's records go to the store in one atomic batch; then the
+ * consumer positions are published to {@link ViewPositions}.
  */
 final class ViewTailer implements AutoCloseable {
 
@@ -75,7 +74,7 @@ final class ViewTailer implements AutoCloseable {
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> tps = new ArrayList<>();
-        for (String topic : List.of(topics.orchestrations(), topics.status(), topics.history())) {
+        for (String topic : List.of(topics.orchestrations(), topics.nodeStateChangelog())) {
             for (int p = 0; p < partitionCounts.get(topic); p++) {
                 tps.add(new TopicPartition(topic, p));
             }
@@ -147,13 +146,13 @@ final class ViewTailer implements AutoCloseable {
         }
         try (ViewStore.Batch batch = store.batch()) {
             for (ConsumerRecord<byte[], byte[]> r : records) {
-                String topic = r.topic();
-                if (topic.equals(topics.status())) {
-                    applyStatus(batch, r);
-                } else if (topic.equals(topics.history())) {
-                    applyHistory(batch, r);
-                } else if (topic.equals(topics.orchestrations())) {
+                if (r.topic().equals(topics.orchestrations())) {
                     applyInput(batch, r);
+                } else {
+                    String changed = StateChangelog.apply(batch, r);
+                    if (changed != null) {
+                        touched.add(changed);
+                    }
                 }
             }
             batch.commit();
@@ -165,51 +164,6 @@ final class ViewTailer implements AutoCloseable {
         if (!touched.isEmpty()) {
             notifier.changed(touched);
             touched.clear();
-        }
-    }
-
-    private void applyStatus(ViewStore.Batch batch, ConsumerRecord<byte[], byte[]> r) throws RocksDBException {
-        if (r.key() == null) {
-            return;
-        }
-        String id = new String(r.key(), StandardCharsets.UTF_8);
-        touched.add(id);
-        if (r.value() == null) {
-            batch.deleteStatus(id);
-            return;
-        }
-        InstanceStatus status;
-        try {
-            status = Json.MAPPER.readValue(r.value(), InstanceStatus.class);
-        } catch (IOException e) {
-            LOG.warn("skipping unreadable status {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-            return;
-        }
-        batch.putStatus(id, status.inputOffset(), r.value());
-    }
-
-    private void applyHistory(ViewStore.Batch batch, ConsumerRecord<byte[], byte[]> r) throws RocksDBException {
-        if (r.key() == null) {
-            return;
-        }
-        String key = new String(r.key(), StandardCharsets.UTF_8);
-        int bar = key.lastIndexOf('|');
-        long seq;
-        try {
-            seq = bar < 0 ? -1 : Long.parseLong(key.substring(bar + 1));
-        } catch (NumberFormatException e) {
-            seq = -1;
-        }
-        if (seq < 0) {
-            LOG.warn("skipping history record with key '{}' ({}-{}@{}): not <instanceId>|<seq>", key, r.topic(),
-                    r.partition(), r.offset());
-            return;
-        }
-        String id = key.substring(0, bar);
-        if (r.value() == null) {
-            batch.deleteHistory(id, seq);
-        } else {
-            batch.putHistory(id, seq, r.value());
         }
     }
 
@@ -232,7 +186,7 @@ final class ViewTailer implements AutoCloseable {
         if (id == null) {
             return;
         }
-        batch.indexStart(id, r.partition(), r.offset(), r.value());
+        batch.indexStart(id, r.partition(), r.offset(), start, r.value());
         touched.add(id);
     }
 

@@ -113,12 +113,12 @@ class RoutingUnitTest {
 
     @Test
     void entityListItems() throws Exception {
-        var status = new io.durablekafka.common.status.InstanceStatus("@counter@a@b", "counter", null,
-                io.durablekafka.common.status.RuntimeStatus.Running, null, io.durablekafka.common.serde.Json.toTree(5),
-                null, null, Instant.parse("2019-12-18T21:45:00Z"), Instant.parse("2019-12-18T21:45:44.6326361Z"), null, 0, 3);
+        var entity = new io.durablekafka.gateway.views.EntityView(new io.durablekafka.common.store.EntityState(
+                "@counter@a@b", io.durablekafka.common.serde.Json.toTree(5), null, java.util.List.of(),
+                Instant.parse("2019-12-18T21:45:00Z"), Instant.parse("2019-12-18T21:45:44.6326361Z"), 1, 3, 0));
         assertEquals("{\"entityId\":{\"key\":\"a@b\",\"name\":\"counter\"},\"lastOperationTime\":"
-                + "\"2019-12-18T21:45:44.6326361Z\"}", EntityApi.render(status, false).toString());
-        assertEquals(5, EntityApi.render(status, true).get("state").asInt());
+                + "\"2019-12-18T21:45:44.6326361Z\"}", EntityApi.render(entity, false).toString());
+        assertEquals(5, EntityApi.render(entity, true).get("state").asInt());
     }
 
     @Test

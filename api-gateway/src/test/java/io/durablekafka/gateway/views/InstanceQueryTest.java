@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.messages.StartOrchestration;
 import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.status.InstanceStatus;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,19 +42,22 @@ class InstanceQueryTest {
                     RuntimeStatus rs = i % 1000 == 999 ? RuntimeStatus.Failed : RuntimeStatus.Completed;
                     InstanceStatus s = new InstanceStatus(id, "Hello", "e", rs, null, null, null, null,
                             T0.plusSeconds(i), T0.plusSeconds(i), null, 1, 5);
-                    batch.putStatus(id, 5, Json.toBytes(s));
+                    batch.putInstance(s);
                 }
                 batch.commit();
             }
         }
         // One pending start (after the status it supersedes) and one instance known only by its pending start.
         try (ViewStore.Batch batch = store.batch()) {
-            batch.indexStart(id(7), 0, 9, Json.MAPPER.writerFor(io.durablekafka.common.messages.OrchestrationMessage.class)
-                    .writeValueAsBytes(StartOrchestration.of(id(7), "Hello", null)));
-            batch.indexStart("i-pending", 0, 10, Json.MAPPER.writerFor(io.durablekafka.common.messages.OrchestrationMessage.class)
-                    .writeValueAsBytes(StartOrchestration.of("i-pending", "Hello", null)));
+            indexStart(batch, StartOrchestration.of(id(7), "Hello", null), 9);
+            indexStart(batch, StartOrchestration.of("i-pending", "Hello", null), 10);
             batch.commit();
         }
+    }
+
+    static void indexStart(ViewStore.Batch batch, StartOrchestration start, long offset) throws Exception {
+        batch.indexStart(start.instanceId(), 0, offset, start,
+                Json.MAPPER.writerFor(OrchestrationMessage.class).writeValueAsBytes(start));
     }
 
     @AfterAll
@@ -65,41 +70,53 @@ class InstanceQueryTest {
     }
 
     private static InstanceQuery all() {
-        return new InstanceQuery("", null, null, null, false);
+        return new InstanceQuery("", null, null, null);
     }
 
     @Test
     void aPageVisitsOnlyWhatItNeeds() {
         long t0 = System.nanoTime();
-        InstanceQuery.Page page = all().page(store, null, 100, 10_000);
+        Page<InstanceView> page = all().page(store, null, 100, 10_000);
         Duration first = Duration.ofNanos(System.nanoTime() - t0);
         assertEquals(100, page.items().size());
         assertEquals(id(0), page.items().getFirst().instanceId());
         assertEquals(id(99), page.resume());
         // Far into the key space: a seek, not a scan of what lies before.
-        InstanceQuery.Page late = all().page(store, id(N - 150), 100, 10_000);
+        Page<InstanceView> late = all().page(store, id(N - 150), 100, 10_000);
         assertEquals(id(N - 149), late.items().getFirst().instanceId());
         assertEquals(100, late.items().size());
         // The last page: what is left, and no continuation.
-        InstanceQuery.Page last = all().page(store, id(N - 3), 100, 10_000);
+        Page<InstanceView> last = all().page(store, id(N - 3), 100, 10_000);
         assertEquals(List.of(id(N - 2), id(N - 1), "i-pending"), last.items().stream().map(InstanceView::instanceId).toList());
         assertNull(last.resume());
         assertTrue(first.compareTo(Duration.ofSeconds(2)) < 0, "first page took " + first);
 
         // A sparse filter stops at the scan budget: fewer items (here none) but a continuation after the last
         // visited instance.
-        InstanceQuery failedLate = new InstanceQuery("", T0.plusSeconds(50_000), null, java.util.EnumSet.of(RuntimeStatus.Failed), false);
-        InstanceQuery.Page sparse = failedLate.page(store, null, 10, 1000);
+        InstanceQuery createdEarly = new InstanceQuery("", null, T0.minusSeconds(1), null);
+        Page<InstanceView> sparse = createdEarly.page(store, null, 10, 1000);
         assertTrue(sparse.items().isEmpty());
         assertEquals(id(999), sparse.resume());
+        // A status filter visits only the instances with that status (the status index): the Failed ones created
+        // late are among the first thousand it visits.
+        InstanceQuery failedLate = new InstanceQuery("", T0.plusSeconds(50_000), null, EnumSet.of(RuntimeStatus.Failed));
+        Page<InstanceView> failed = failedLate.page(store, null, 10, 1000);
+        assertEquals(List.of(id(50_999), id(51_999)), failed.items().stream().limit(2).map(InstanceView::instanceId).toList());
+        assertEquals(10, failed.items().size());
+        assertEquals(id(59_999), failed.resume());
+        // A status no instance has: one seek, no continuation.
+        Page<InstanceView> none = new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Suspended))
+                .page(store, null, 100, 10);
+        assertTrue(none.items().isEmpty());
+        assertNull(none.resume());
 
         // A prefix seeks straight to its range.
-        InstanceQuery prefix = new InstanceQuery("i-0777", null, null, null, false);
-        InstanceQuery.Page p = prefix.page(store, null, 1000, 50);
+        InstanceQuery prefix = new InstanceQuery("i-0777", null, null, null);
+        Page<InstanceView> p = prefix.page(store, null, 1000, 50);
         assertEquals(50, p.items().size());
         assertEquals(id(77_700), p.items().getFirst().instanceId());
         assertEquals(id(77_749), p.resume());
-        InstanceQuery.Page rest = prefix.page(store, p.resume(), 1000, 10_000);
+        Page<InstanceView> rest = prefix.page(store, p.resume(), 1000, 10_000);
         assertEquals(50, rest.items().size());
         assertNull(rest.resume());
     }
@@ -110,7 +127,7 @@ class InstanceQueryTest {
         String after = null;
         int pages = 0;
         do {
-            InstanceQuery.Page page = all().page(store, after, 1000, 10_000);
+            Page<InstanceView> page = all().page(store, after, 1000, 10_000);
             for (InstanceView v : page.items()) {
                 assertTrue(seen.add(v.instanceId()), "twice: " + v.instanceId());
             }
@@ -122,11 +139,11 @@ class InstanceQueryTest {
         assertEquals(RuntimeStatus.Pending, store.find(id(7)).orElseThrow().runtimeStatus(), "the pending start wins");
 
         // Filtered by status through the whole key space: pages hold fewer items, every Failed one appears once.
-        InstanceQuery failed = new InstanceQuery("", null, null, java.util.EnumSet.of(RuntimeStatus.Failed), false);
+        InstanceQuery failed = new InstanceQuery("", null, null, EnumSet.of(RuntimeStatus.Failed));
         List<String> failures = new ArrayList<>();
         after = null;
         do {
-            InstanceQuery.Page page = failed.page(store, after, 30, 10_000);
+            Page<InstanceView> page = failed.page(store, after, 30, 10_000);
             page.items().forEach(v -> failures.add(v.instanceId()));
             after = page.resume();
         } while (after != null);

@@ -50,10 +50,10 @@ class ReadViewsTest {
 
                 // The node takes "real": its status (inputOffset = the start's offset) replaces the pending start.
                 StartOrchestration realStart = StartOrchestration.of("real", "Hello", Json.toTree(2));
-                hub.publishStatus(io.durablekafka.gateway.HubFixtureAccess.status(realStart, real.offset(), RuntimeStatus.Running));
+                hub.writeInstance(io.durablekafka.gateway.HubFixtureAccess.status(realStart, real.offset(), RuntimeStatus.Running));
                 awaitTrue("status of real", () -> views.find("real").map(v -> !v.isPendingStart()).orElse(false));
                 List<String> ids = new ArrayList<>();
-                views.store().forEachInstance("", v -> ids.add(v.instanceId() + ":" + v.runtimeStatus()));
+                views.store().forEachInstance("", java.util.Set.of(), null, v -> ids.add(v.id() + ":" + v.runtimeStatus()));
                 assertEquals(List.of("ghost:Pending", "real:Running"), ids);
 
                 // The nodes committed past "ghost" without a status for it (rejected): the reaper drops it.
