@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.store.HistoryChunk;
+import io.durablekafka.common.store.StoreCodec;
+import io.durablekafka.common.store.StoreKeys;
 import io.durablekafka.kafka.SharedKafka;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -154,7 +157,7 @@ class NodeKillTest {
         resetDirectory(logDir);
         resetDirectory(stateRoot);
         try (Timeline t = new Timeline(logDir.resolve("timeline.log"));
-             TestCluster c = new TestCluster("NodeKill", TestFunctions.registry(), 2000, false, NodeKillTest::ensureHistoryTopic);
+             TestCluster c = new TestCluster("NodeKill", TestFunctions.registry(), 2000, false);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()));
              NodeGroupMonitor group = new NodeGroupMonitor(admin, c.topics.nodeApplicationId(), c.topics.orchestrations(), t::log);
              Starter starter = new Starter(c)) {
@@ -277,7 +280,7 @@ class NodeKillTest {
                 expected.size(), starter.expected.size(), count(starter.expected, Kind.SEQUENCE),
                 count(starter.expected, Kind.TIMER), count(starter.expected, Kind.SUB_ORCHESTRATION),
                 count(starter.expected, Kind.FAN_OUT), expected.size() - starter.expected.size(),
-                raw == null ? " (the hub has no history topic: HTTP only)" : " and on the history topic",
+                " and in the nodes' stored history (state changelog)",
                 interrupted1, victim1, secs(k1, moved1), fromTo(k1, resumed1),
                 victim2, secs(node1b.startedAt, rejoined), fromTo(node1b.startedAt, resumed2),
                 interrupted2, victim2, secs(k2, reclaimed), expired2 ? "session expired first" : "static membership",
@@ -294,36 +297,6 @@ class NodeKillTest {
         }
         assertTrue(interrupted1 > 0 && interrupted2 > 0, "a kill interrupted no instance (" + interrupted1 + ", "
                 + interrupted2 + "): the test did not test what it should; see " + where());
-    }
-
-    /**
-     * The node and the gateway of this tree still write and read the {@code history} topic of docs/topics.md, which
-     * the hub's provisioning (common's TopicProvisioner) no longer creates since the one-store model (commit
-     * 20b4977); without it the gateway does not start and the nodes cannot publish history. Created here when
-     * missing; an engine that no longer uses it leaves it empty, and the topic checks are then skipped.
-     */
-    private static void ensureHistoryTopic(io.durablekafka.common.topics.TopicNames topics) {
-        String topic = topics.history();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()))) {
-            if (topicExists(admin, topic)) {
-                return;
-            }
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, PARTITIONS, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact")))).all().get(30, TimeUnit.SECONDS);
-            // Ready once every partition's leader answers (as the provisioner waits for its own topics).
-            List<TopicPartition> partitions = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
-            io.durablekafka.kafka.Conditions.await("leaders of " + topic, Duration.ofSeconds(30), () -> {
-                try {
-                    admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp,
-                            tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get(5, TimeUnit.SECONDS);
-                    return true;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create " + topic, e);
-        }
     }
 
     // ------------------------------------------------------------------------------------------ node processes
@@ -613,8 +586,7 @@ class NodeKillTest {
     }
 
     /**
-     * The history as the nodes published it on the {@code history} topic (read_committed, from the beginning):
-     * every event with its task IDs, including the TaskScheduled events the HTTP rendering merges away.
+     * The history as the nodes stored it (see {@link #readRawHistory}).
      */
     private static final class RawHistory {
         final Map<String, List<JsonNode>> byInstance = new HashMap<>();
@@ -623,7 +595,7 @@ class NodeKillTest {
 
         List<String> check(String id, Kind kind) {
             List<String> problems = new ArrayList<>();
-            duplicateKeys.getOrDefault(id, List.of()).forEach(d -> problems.add("history topic: key written twice: " + d));
+            duplicateKeys.getOrDefault(id, List.of()).forEach(d -> problems.add("stored history: key written twice: " + d));
             problems.addAll(otherProblems.getOrDefault(id, List.of()));
             List<JsonNode> events = byInstance.getOrDefault(id, List.of()).stream()
                     .sorted(Comparator.comparingLong(r -> r.path("seq").asLong())).map(r -> r.path("event")).toList();
@@ -647,18 +619,18 @@ class NodeKillTest {
             Map<String, Integer> counts = new TreeMap<>();
             byType.forEach((type, list) -> counts.put(type, list.size()));
             if (!counts.equals(expectedCounts)) {
-                problems.add("history topic: events " + counts + " instead of " + expectedCounts);
+                problems.add("stored history: events " + counts + " instead of " + expectedCounts);
             }
             List<JsonNode> scheduled = byType.getOrDefault("TaskScheduled", List.of());
             List<Integer> taskIds = scheduled.stream().map(e -> e.path("taskId").asInt()).toList();
             List<Integer> completedIds = byType.getOrDefault("TaskCompleted", List.of()).stream()
                     .map(e -> e.path("taskScheduledId").asInt()).toList();
             if (new HashSet<>(taskIds).size() != taskIds.size()) {
-                problems.add("history topic: TaskScheduled task IDs repeat: " + taskIds);
+                problems.add("stored history: TaskScheduled task IDs repeat: " + taskIds);
             }
             if (new HashSet<>(completedIds).size() != completedIds.size()
                     || !new HashSet<>(completedIds).equals(new HashSet<>(taskIds))) {
-                problems.add("history topic: TaskCompleted for tasks " + completedIds + ", scheduled " + taskIds);
+                problems.add("stored history: TaskCompleted for tasks " + completedIds + ", scheduled " + taskIds);
             }
             List<JsonNode> inputs = scheduled.stream().map(e -> e.path("input")).toList();
             List<JsonNode> expectedInputs = expectedActivityInputs(id, kind);
@@ -666,12 +638,12 @@ class NodeKillTest {
                     ? new HashSet<>(inputs).equals(new HashSet<>(expectedInputs)) && inputs.size() == expectedInputs.size()
                     : inputs.equals(expectedInputs);
             if (!inputsOk) {
-                problems.add("history topic: activity inputs " + inputs + " instead of " + expectedInputs);
+                problems.add("stored history: activity inputs " + inputs + " instead of " + expectedInputs);
             }
             if (kind == Kind.TIMER && counts.getOrDefault("TimerCreated", 0) == 1 && counts.getOrDefault("TimerFired", 0) == 1
                     && byType.get("TimerCreated").getFirst().path("taskId").asInt()
                     != byType.get("TimerFired").getFirst().path("timerId").asInt()) {
-                problems.add("history topic: TimerFired for another timer: " + byType.get("TimerCreated") + byType.get("TimerFired"));
+                problems.add("stored history: TimerFired for another timer: " + byType.get("TimerCreated") + byType.get("TimerFired"));
             }
             if (kind == Kind.SUB_ORCHESTRATION && counts.getOrDefault("SubOrchestrationInstanceCreated", 0) == 1
                     && counts.getOrDefault("SubOrchestrationInstanceCompleted", 0) == 1) {
@@ -679,47 +651,52 @@ class NodeKillTest {
                 JsonNode completed = byType.get("SubOrchestrationInstanceCompleted").getFirst();
                 if (!(id + "-child").equals(created.path("instanceId").asText())
                         || created.path("taskId").asInt() != completed.path("taskScheduledId").asInt()) {
-                    problems.add("history topic: sub-orchestration " + created + " / " + completed);
+                    problems.add("stored history: sub-orchestration " + created + " / " + completed);
                 }
             }
             if (!events.isEmpty() && !"ExecutionCompleted".equals(events.getLast().path("eventType").asText())) {
-                problems.add("history topic: last event " + events.getLast());
+                problems.add("stored history: last event " + events.getLast());
             }
             return problems;
         }
     }
 
-    /** The history topic read from the beginning, or null if the hub has none. */
+    /**
+     * The history as the nodes stored it: the history chunks of their state changelog (read_committed, from the
+     * beginning, decoded as the gateways decode them), every event with its sequence number and task IDs, including
+     * the TaskScheduled events the HTTP rendering merges away.
+     */
     private RawHistory readRawHistory(Admin admin) {
-        String topic = cluster.topics.history();
-        if (!topicExists(admin, topic)) {
-            timeline.log("the hub has no " + topic + " topic: history checked over HTTP only");
-            return null;
-        }
-        List<ConsumerRecord<String, byte[]>> records = readTopic(topic);
-        if (records.isEmpty()) {
-            timeline.log(topic + " is empty (not used by this engine): history checked over HTTP only");
-            return null;
-        }
+        String topic = cluster.topics.nodeStateChangelog();
         RawHistory raw = new RawHistory();
-        Map<String, byte[]> seen = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            String instanceId = r.key().substring(0, r.key().lastIndexOf('|'));
-            if (r.value() == null) {
-                raw.otherProblems.computeIfAbsent(instanceId, k -> new ArrayList<>()).add("history topic: tombstone for " + r.key());
+        Map<String, byte[]> latest = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readBinaryTopic(topic)) {
+            byte[] key = r.key();
+            if (key == null || StoreKeys.kindOf(key) != StoreKeys.HISTORY) {
                 continue;
             }
-            byte[] before = seen.put(r.key(), r.value());
-            if (before != null) {
-                raw.duplicateKeys.computeIfAbsent(instanceId, k -> new ArrayList<>()).add(r.key() + " at offset "
-                        + r.partition() + "/" + r.offset() + (java.util.Arrays.equals(before, r.value())
-                        ? " (same value)" : ": " + new String(before, StandardCharsets.UTF_8) + " then "
-                        + new String(r.value(), StandardCharsets.UTF_8)));
-                raw.byInstance.get(instanceId).removeIf(e -> e.path("seq").asLong() == Long.parseLong(
-                        r.key().substring(r.key().lastIndexOf('|') + 1)));
+            String instanceId = StoreKeys.idOf(key);
+            String keyText = instanceId + "|" + StoreKeys.numberOf(key);
+            if (r.value() == null) {
+                raw.otherProblems.computeIfAbsent(instanceId, k -> new ArrayList<>()).add("history chunk dropped: " + keyText);
+                latest.remove(keyText);
+                continue;
             }
-            raw.byInstance.computeIfAbsent(instanceId, k -> new ArrayList<>()).add(parse(r.value()));
+            byte[] before = latest.put(keyText, r.value());
+            if (before != null) {
+                raw.duplicateKeys.computeIfAbsent(instanceId, k -> new ArrayList<>()).add(keyText + " at offset "
+                        + r.partition() + "/" + r.offset() + (java.util.Arrays.equals(before, r.value()) ? " (same value)" : ""));
+            }
         }
+        latest.values().forEach(value -> {
+            HistoryChunk chunk = StoreCodec.decodeHistory(value);
+            for (int i = 0; i < chunk.events().size(); i++) {
+                var node = Json.MAPPER.createObjectNode();
+                node.put("seq", chunk.firstSeq() + i);
+                node.set("event", Json.MAPPER.valueToTree(chunk.events().get(i)));
+                raw.byInstance.computeIfAbsent(chunk.instanceId(), k -> new ArrayList<>()).add(node);
+            }
+        });
         return raw;
     }
 
@@ -750,10 +727,18 @@ class NodeKillTest {
 
     /** Every committed record of {@code topic}, from the beginning to its current end. */
     private static List<ConsumerRecord<String, byte[]>> readTopic(String topic) {
+        return readTopic(topic, new StringDeserializer());
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readBinaryTopic(String topic) {
+        return readTopic(topic, new ByteArrayDeserializer());
+    }
+
+    private static <K> List<ConsumerRecord<K, byte[]>> readTopic(String topic, org.apache.kafka.common.serialization.Deserializer<K> keys) {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+        List<ConsumerRecord<K, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<K, byte[]> consumer = new KafkaConsumer<>(config, keys, new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

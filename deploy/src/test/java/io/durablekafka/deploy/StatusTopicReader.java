@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.store.EntityState;
+import io.durablekafka.common.store.StoreCodec;
+import io.durablekafka.common.store.StoreKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,29 +19,36 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Tails a task hub's {@code status} topic ({@code read_committed}, from the beginning) on a thread of its own and
- * keeps the latest status per key, a tombstone as "absent", and every status seen per key.
+ * keeps the latest status per key, a tombstone as "absent", and every status seen per key. Entities do not publish
+ * on the status topic: their records come from the nodes' state changelog, shown as the gateway shows an entity as a
+ * status ({@code output} = its state, {@code customStatus.lockedBy} = the orchestration holding its lock; absent
+ * while it has no state).
  */
 final class StatusTopicReader implements AutoCloseable {
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String statusTopic;
     private final Map<String, JsonNode> latest = new ConcurrentHashMap<>();
     private final Map<String, List<JsonNode>> all = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    StatusTopicReader(String bootstrapServers, String topic) {
+    StatusTopicReader(String bootstrapServers, io.durablekafka.common.topics.TopicNames topics) {
+        String topic = topics.status();
+        this.statusTopic = topic;
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        for (String t : List.of(topic, topics.nodeStateChangelog())) {
+            consumer.partitionsFor(t).forEach(info -> partitions.add(new TopicPartition(t, info.partition())));
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         thread = Thread.ofPlatform().daemon().name("status-reader-" + topic).start(this::run);
@@ -48,13 +58,28 @@ final class StatusTopicReader implements AutoCloseable {
         try {
             while (running) {
                 for (var r : consumer.poll(Duration.ofMillis(50))) {
-                    if (r.value() == null) {
-                        latest.remove(r.key());
-                        all.computeIfAbsent(r.key(), k -> new CopyOnWriteArrayList<>()).add(Json.MAPPER.nullNode());
+                    if (r.key() == null) {
+                        continue;
+                    }
+                    String key;
+                    JsonNode status;
+                    if (r.topic().equals(statusTopic)) {
+                        key = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+                        status = r.value() == null ? null : Json.fromBytes(r.value(), JsonNode.class);
+                    } else if (StoreKeys.kindOf(r.key()) == StoreKeys.ENTITY) {
+                        key = StoreKeys.idOf(r.key());
+                        status = r.value() == null ? null : entityStatus(StoreCodec.decodeEntity(r.value()));
                     } else {
-                        JsonNode status = Json.fromBytes(r.value(), JsonNode.class);
-                        latest.put(r.key(), status);
-                        all.computeIfAbsent(r.key(), k -> new CopyOnWriteArrayList<>()).add(status);
+                        continue;
+                    }
+                    if (status == null) {
+                        if (latest.remove(key) == null && !r.topic().equals(statusTopic)) {
+                            continue; // an entity without state that had none before: nothing changed
+                        }
+                        all.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(Json.MAPPER.nullNode());
+                    } else {
+                        latest.put(key, status);
+                        all.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(status);
                     }
                 }
             }
@@ -63,6 +88,22 @@ final class StatusTopicReader implements AutoCloseable {
         } finally {
             consumer.close();
         }
+    }
+
+    private static JsonNode entityStatus(EntityState entity) {
+        if (!entity.exists()) {
+            return null;
+        }
+        var node = Json.MAPPER.createObjectNode();
+        node.put("instanceId", entity.entityId());
+        node.put("runtimeStatus", "Running");
+        node.set("output", entity.state());
+        if (entity.lockedBy() != null) {
+            node.putObject("customStatus").put("lockedBy", entity.lockedBy().instanceId());
+        } else {
+            node.putNull("customStatus");
+        }
+        return node;
     }
 
     /** The latest status of {@code key}, or null when there is none (never written, or a tombstone). */

@@ -238,7 +238,7 @@ final class TestCluster implements AutoCloseable {
     /** A reader of the status topic from its beginning (entities publish their state there); closed with the cluster. */
     synchronized StatusTopicReader statusTopic() {
         if (statusReader == null) {
-            statusReader = new StatusTopicReader(SharedKafka.bootstrapServers(), topics.status());
+            statusReader = new StatusTopicReader(SharedKafka.bootstrapServers(), topics);
         }
         return statusReader;
     }

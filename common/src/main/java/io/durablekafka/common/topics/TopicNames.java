@@ -42,14 +42,12 @@ public record TopicNames(String taskHub) {
         return prefix() + "tasks." + queue;
     }
 
-    /** Latest status per instance (compacted). */
+    /**
+     * The public feed of instance statuses (compacted): a record whenever an orchestration's runtime status changes,
+     * a tombstone when it is purged.
+     */
     public String status() {
         return prefix() + "status";
-    }
-
-    /** History events per instance and sequence (compacted). */
-    public String history() {
-        return prefix() + "history";
     }
 
     /** Records that could not be processed, with the reason in headers. */

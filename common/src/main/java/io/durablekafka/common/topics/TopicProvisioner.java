@@ -38,7 +38,6 @@ public final class TopicProvisioner {
             topics.add(plain(names.tasks(queue)));
         }
         topics.add(compacted(names.status()));
-        topics.add(compacted(names.history())); // TEMPORARY until the gateway reads the changelog
         // Kafka Streams would create the nodes' changelog at the first node's start; creating it here, like the
         // other topics, lets gateways start before any node.
         topics.add(compacted(names.nodeStateChangelog()));
