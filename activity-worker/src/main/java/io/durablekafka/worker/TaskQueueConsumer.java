@@ -40,6 +40,7 @@ final class TaskQueueConsumer implements Runnable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final Duration ERROR_BACKOFF = Duration.ofSeconds(1);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(10);
 
     private final String queue;
     private final String topic;
@@ -108,6 +109,9 @@ final class TaskQueueConsumer implements Runnable {
     @Override
     public void run() {
         try {
+            if (!awaitTopic()) {
+                return;
+            }
             consumer.subscribe(List.of(topic), new Rebalance());
             while (!stopping) {
                 try {
@@ -259,6 +263,34 @@ final class TaskQueueConsumer implements Runnable {
             activities.shutdownNow();
         }
         commitSync(tracker.positions(null));
+    }
+
+    /**
+     * Waits until the queue's topic exists (the hub's first node creates the topics): a consumer subscribed to a
+     * missing topic would warn about it on every metadata refresh. Returns false if the worker stops first.
+     */
+    private boolean awaitTopic() {
+        boolean announced = false;
+        while (!stopping) {
+            try {
+                if (consumer.listTopics(TOPIC_CHECK_TIMEOUT).containsKey(topic)) {
+                    if (announced) {
+                        LOG.info("task queue '{}': topic {} exists now", queue, topic);
+                    }
+                    return true;
+                }
+            } catch (KafkaException e) {
+                // Kafka not reachable (yet): the client's own warnings say so; keep waiting.
+                LOG.debug("task queue '{}': cannot list topics: {}", queue, e.toString());
+            }
+            if (!announced) {
+                LOG.info("task queue '{}': waiting for topic {} (a node creates the topics of the task hub)", queue,
+                        topic);
+                announced = true;
+            }
+            awaitStop(ERROR_BACKOFF);
+        }
+        return false;
     }
 
     private void awaitStop(Duration timeout) {
