@@ -51,6 +51,11 @@ public final class Benchmark {
         try {
             Settings settings = Main.settingsWith(options);
             if (url == null && (!kafkaOnly || settings.find(Settings.BOOTSTRAP_SERVERS).isEmpty())) {
+                Main.quietKafkaInThisProcess();
+                // The node of this throw-away cluster keeps its state in a temporary directory on purpose; Kafka
+                // Streams warns about state directories under java.io.tmpdir.
+                Main.setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals.StateDirectory",
+                        "error");
                 kafka = KafkaCluster.resolve(null);
                 settings = settings.with(Settings.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                         .with(Settings.TASK_HUB, "bench" + System.currentTimeMillis());

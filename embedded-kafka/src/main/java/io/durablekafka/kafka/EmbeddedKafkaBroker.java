@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -239,6 +241,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 try {
                     Collection<Node> nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
                     if (nodes.size() == 1) {
+                        awaitCoordinators(admin, deadline);
                         return;
                     }
                 } catch (InterruptedException e) {
@@ -251,6 +254,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         throw new IllegalStateException("the embedded Kafka broker on " + bootstrapServers()
                 + " did not become ready within " + timeout, lastError);
+    }
+
+    /**
+     * Creates the internal topics behind the group and transaction coordinators ({@code __consumer_offsets},
+     * {@code __transaction_state}) and waits until both coordinators answer. The broker creates these topics when a
+     * client first looks for a coordinator; several clients doing so at once (a Kafka Streams node's transactional
+     * producers retry every few milliseconds) race, and the broker logs each lost race as a warning. One lookup
+     * here, before any client starts, creates them once.
+     */
+    private static void awaitCoordinators(Admin admin, long deadlineNanos) throws InterruptedException {
+        String probe = "dk-embedded-broker-probe";
+        while (System.nanoTime() < deadlineNanos) {
+            try {
+                // Unknown group: an empty answer, once the group coordinator is loaded.
+                admin.listConsumerGroupOffsets(probe).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+                // Unknown transactional ID: TransactionalIdNotFoundException, once the transaction coordinator is loaded.
+                try {
+                    admin.describeTransactions(List.of(probe)).all().get(5, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TransactionalIdNotFoundException)) {
+                        throw e;
+                    }
+                }
+                return;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                LOG.debug("coordinators not ready yet: {}", e.toString());
+                Thread.sleep(100);
+            }
+        }
+        // Not fatal: clients find the coordinators themselves, only noisier.
+        LOG.debug("the group and transaction coordinators did not answer in time");
     }
 
     /** {@code localhost:PORT}. */
