@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,13 +28,12 @@ import org.w3c.dom.NodeList;
 
 public class TestSummary {
 
-    static final int MAX_FAILURES_SHOWN = 30;
+    static final int MAX_CLASSES_SHOWN = 25;
     static final int MAX_MESSAGE_LINES = 6;
     static final int MAX_LINE_LENGTH = 300;
     static final int MAX_MAVEN_ERROR_LINES = 60;
 
-    record Failure(String module, String className, String test, String kind, String message, String location,
-                   Path log) {
+    record Failure(String module, String className, String test, String message, String location, Path log) {
     }
 
     static final class ModuleResult {
@@ -130,27 +132,7 @@ public class TestSummary {
         }
 
         if (!failures.isEmpty()) {
-            System.out.println();
-            System.out.println("Failed tests");
-            int shown = 0;
-            for (Failure f : failures) {
-                if (shown++ == MAX_FAILURES_SHOWN) {
-                    System.out.println("  ... and " + (failures.size() - MAX_FAILURES_SHOWN)
-                            + " more: see the reports in <module>/target/surefire-reports");
-                    break;
-                }
-                String simpleClass = f.className.substring(f.className.lastIndexOf('.') + 1);
-                System.out.println("  " + f.module + ": " + simpleClass + "." + f.test
-                        + (f.location.isEmpty() ? "" : " (" + f.location + ")") + " " + f.kind);
-                List<String> lines = f.message.lines().filter(l -> !l.isBlank()).toList();
-                for (int i = 0; i < Math.min(lines.size(), MAX_MESSAGE_LINES); i++) {
-                    System.out.println("      " + shorten(lines.get(i)));
-                }
-                if (lines.size() > MAX_MESSAGE_LINES) {
-                    System.out.println("      ...");
-                }
-                System.out.println("      log: " + root.relativize(f.log));
-            }
+            printFailures(failures, root);
         }
 
         boolean mavenFailed = mavenStatus != 0;
@@ -173,6 +155,75 @@ public class TestSummary {
                 counts(tests - failed - skipped, failed, skipped), elapsed,
                 mavenFailed ? "; Maven failed, see above" : "");
         System.exit(ok ? 0 : 1);
+    }
+
+    /**
+     * Per failing test class: its log file, then its failing tests, those with the same message (ignoring quoted
+     * names, numbers and lists) together under one copy of it.
+     */
+    static void printFailures(List<Failure> failures, Path root) {
+        System.out.println();
+        System.out.println("Failed tests");
+        Map<String, List<Failure>> byKey = new LinkedHashMap<>();
+        for (Failure f : failures) {
+            byKey.computeIfAbsent(normalized(f.message), k -> new ArrayList<>()).add(f);
+        }
+        List<Failure> common = byKey.values().stream().max(Comparator.comparingInt(List::size)).orElseThrow();
+        long commonClasses = common.stream().map(Failure::className).distinct().count();
+        String commonKey = null;
+        if (common.size() > 2 && commonClasses > 1) {
+            commonKey = normalized(common.getFirst().message);
+            System.out.println("  " + common.size() + " of the " + failures.size() + " failed tests (in " + commonClasses
+                    + " classes) failed with this message:");
+            printMessage(common.getFirst().message, "      ");
+        }
+        Map<String, List<Failure>> byClass = new LinkedHashMap<>();
+        failures.forEach(f -> byClass.computeIfAbsent(f.module + " " + f.className, k -> new ArrayList<>()).add(f));
+        int shownClasses = 0;
+        int shownTests = 0;
+        for (List<Failure> inClass : byClass.values()) {
+            if (shownClasses++ == MAX_CLASSES_SHOWN) {
+                System.out.println("  ... and " + (failures.size() - shownTests) + " more failed tests in "
+                        + (byClass.size() - MAX_CLASSES_SHOWN) + " classes: see <module>/target/surefire-reports");
+                break;
+            }
+            Failure first = inClass.getFirst();
+            String simpleClass = first.className.substring(first.className.lastIndexOf('.') + 1);
+            String where = first.log.getFileName().toString().endsWith(".xml") ? "no output; report: " : "log: ";
+            System.out.println("  " + first.module + ": " + simpleClass + "   " + where + root.relativize(first.log));
+            Map<String, List<Failure>> byMessage = new LinkedHashMap<>();
+            inClass.forEach(f -> byMessage.computeIfAbsent(normalized(f.message), k -> new ArrayList<>()).add(f));
+            for (Map.Entry<String, List<Failure>> same : byMessage.entrySet()) {
+                for (Failure f : same.getValue()) {
+                    String name = f.test.isEmpty() ? "(class setup or teardown)" : f.test;
+                    System.out.println("    " + name + (f.location.isEmpty() ? "" : " (" + f.location + ")"));
+                    shownTests++;
+                }
+                if (same.getKey().equals(commonKey)) {
+                    System.out.println("        (the message above)");
+                } else {
+                    printMessage(same.getValue().getFirst().message, "        ");
+                }
+            }
+        }
+    }
+
+    static void printMessage(String message, String indent) {
+        List<String> lines = message.lines().filter(l -> !l.isBlank()).toList();
+        for (int i = 0; i < Math.min(lines.size(), MAX_MESSAGE_LINES); i++) {
+            System.out.println(indent + shorten(lines.get(i)));
+        }
+        if (lines.size() > MAX_MESSAGE_LINES) {
+            System.out.println(indent + "...");
+        }
+    }
+
+    /**
+     * A message without what typically differs between tests that fail for one reason: quoted names and bracketed
+     * lists (IDs, topic names). Numbers stay: "expected: <3> but was: <4>" is not the same as "<5> but was: <6>".
+     */
+    static String normalized(String message) {
+        return message.replaceAll("'[^']*'|\"[^\"]*\"", "'_'").replaceAll("\\[[^\\]]*\\]", "[_]");
     }
 
     static String counts(int passed, int failed, int skipped) {
@@ -203,10 +254,8 @@ public class TestSummary {
                 Element testcase = (Element) cases.item(i);
                 module.tests++;
                 Element problem = firstChild(testcase, "failure");
-                String kind = "failed";
                 if (problem == null) {
                     problem = firstChild(testcase, "error");
-                    kind = "failed with an exception";
                 }
                 if (problem != null) {
                     module.failed++;
@@ -218,7 +267,7 @@ public class TestSummary {
                     if (!Files.exists(log)) {
                         log = file;
                     }
-                    failures.add(new Failure(module.artifactId, className, testcase.getAttribute("name"), kind,
+                    failures.add(new Failure(module.artifactId, className, testcase.getAttribute("name"),
                             message(problem), location(problem.getTextContent(), className), log));
                 } else if (firstChild(testcase, "skipped") != null) {
                     module.skipped++;
