@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one process, this JVM).
@@ -241,7 +242,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 try {
                     Collection<Node> nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
                     if (nodes.size() == 1) {
-                        awaitCoordinators(admin, deadline);
+                        awaitCoordinators(deadline);
                         return;
                     }
                 } catch (InterruptedException e) {
@@ -258,35 +259,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /**
      * Creates the internal topics behind the group and transaction coordinators ({@code __consumer_offsets},
-     * {@code __transaction_state}) and waits until both coordinators answer. The broker creates these topics when a
-     * client first looks for a coordinator; several clients doing so at once (a Kafka Streams node's transactional
-     * producers retry every few milliseconds) race, and the broker logs each lost race as a warning. One lookup
-     * here, before any client starts, creates them once.
+     * {@code __transaction_state}) and waits until both coordinators answer, so that "ready" means clients can
+     * join groups and start transactions at once. The broker creates these topics when a client first looks for a
+     * coordinator; many lookups at once (a Kafka Streams node's transactional producers retry every few
+     * milliseconds) make it create them again and again and warn TOPIC_ALREADY_EXISTS each time. Done here, by one
+     * client that retries slowly, before any other client starts, that happens rarely (the launcher's logging
+     * config lowers the rest).
      */
-    private static void awaitCoordinators(Admin admin, long deadlineNanos) throws InterruptedException {
+    private void awaitCoordinators(long deadlineNanos) throws InterruptedException {
+        int timeoutMs = (int) Math.max(5_000, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        // One request at a time, retried (by the admin client) slowly: a retry before the broker knows the topic
+        // it just created makes it create the topic again.
+        Map<String, Object> conf = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 500,
+                AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 1000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
         String probe = "dk-embedded-broker-probe";
-        while (System.nanoTime() < deadlineNanos) {
+        try (Admin admin = Admin.create(conf)) {
+            // Unknown group: an empty answer, once the group coordinator is loaded.
+            admin.listConsumerGroupOffsets(probe).partitionsToOffsetAndMetadata().get(timeoutMs, TimeUnit.MILLISECONDS);
+            // Unknown transactional ID: TransactionalIdNotFoundException, once the transaction coordinator is loaded.
             try {
-                // Unknown group: an empty answer, once the group coordinator is loaded.
-                admin.listConsumerGroupOffsets(probe).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-                // Unknown transactional ID: TransactionalIdNotFoundException, once the transaction coordinator is loaded.
-                try {
-                    admin.describeTransactions(List.of(probe)).all().get(5, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TransactionalIdNotFoundException)) {
-                        throw e;
-                    }
+                admin.describeTransactions(List.of(probe)).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TransactionalIdNotFoundException)) {
+                    throw e;
                 }
-                return;
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                LOG.debug("coordinators not ready yet: {}", e.toString());
-                Thread.sleep(100);
             }
+        } catch (ExecutionException | TimeoutException e) {
+            // Not fatal: clients find the coordinators themselves, only noisier.
+            LOG.debug("the group and transaction coordinators did not answer: {}", e.toString());
         }
-        // Not fatal: clients find the coordinators themselves, only noisier.
-        LOG.debug("the group and transaction coordinators did not answer in time");
     }
 
     /** {@code localhost:PORT}. */
