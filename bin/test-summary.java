@@ -44,7 +44,6 @@ public class TestSummary {
         int tests;
         int failed;
         int skipped;
-        final List<String> failedClasses = new ArrayList<>();
 
         ModuleResult(String dir, String artifactId, String name) {
             this.dir = dir;
