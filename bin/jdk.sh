@@ -64,9 +64,12 @@ if ! command -v mvn >/dev/null 2>&1; then
 fi
 
 # JVM options for running the launcher: quiet JDK 24+ warnings about sun.misc.Unsafe and JNI (Kafka, RocksDB).
+# Maven's own JVM gets them too (its Guava and Jansi trigger the same warnings); the test JVMs get them from the
+# root pom's jdk24+ profile.
 DK_DEFAULT_JAVA_OPTS=""
 if (( DK_JAVA_MAJOR >= 24 )); then
   DK_DEFAULT_JAVA_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+  export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }$DK_DEFAULT_JAVA_OPTS"
 fi
 
 # Builds (mvn install, no tests) when deploy/target/lib, a module jar or the marker deploy/target/.built is
@@ -94,6 +97,20 @@ dk_build_if_needed() {
   [[ -z "$reason" ]] && return 0
   echo "Building durable-kafka ($reason)..." >&2
   rm -rf "$DK_ROOT/deploy/target/lib"   # copy-dependencies never removes jars of old versions
-  (cd "$DK_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests install)
+  mkdir -p "$DK_ROOT/target"
+  local log="$DK_ROOT/target/build.log"
+  if ! (cd "$DK_ROOT" && mvn -B -ntp -Dstyle.color=never -DskipTests install) > "$log" 2>&1; then
+    # The errors (compiler messages included) without Maven's generic advice; the whole output is in the log.
+    local errors
+    errors="$(awk '/BUILD FAILURE/ { after = 1; next }
+      after && /^\[ERROR\]/ {
+        sub(/ *-> \[Help [0-9]+\]$/, "")
+        if ($0 ~ /^\[ERROR\] *$/ || $0 ~ /\[Help [0-9]+\] http|full stack trace|Re-run Maven|For more information about|After correcting the problems|mvn <args>/) next
+        print
+      }' "$log")"
+    if [[ -n "$errors" ]]; then echo "$errors" >&2; else tail -n 30 "$log" >&2; fi
+    echo "The build failed; Maven's whole output is in ${log#"$DK_ROOT"/}" >&2
+    exit 1
+  fi
   touch "$marker"
 }

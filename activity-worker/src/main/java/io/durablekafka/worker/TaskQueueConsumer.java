@@ -45,6 +45,7 @@ final class TaskQueueConsumer implements Runnable {
      * activities. After a crash, activities done since the last commit run again (they are at-least-once anyway).
      */
     private static final long COMMIT_SPACING_NANOS = Duration.ofMillis(200).toNanos();
+    private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(10);
 
     private final String queue;
     private final String topic;
@@ -114,6 +115,9 @@ final class TaskQueueConsumer implements Runnable {
     @Override
     public void run() {
         try {
+            if (!awaitTopic()) {
+                return;
+            }
             consumer.subscribe(List.of(topic), new Rebalance());
             while (!stopping) {
                 try {
@@ -270,6 +274,34 @@ final class TaskQueueConsumer implements Runnable {
             activities.shutdownNow();
         }
         commitSync(tracker.positions(null));
+    }
+
+    /**
+     * Waits until the queue's topic exists (the hub's first node creates the topics): a consumer subscribed to a
+     * missing topic would warn about it on every metadata refresh. Returns false if the worker stops first.
+     */
+    private boolean awaitTopic() {
+        boolean announced = false;
+        while (!stopping) {
+            try {
+                if (consumer.listTopics(TOPIC_CHECK_TIMEOUT).containsKey(topic)) {
+                    if (announced) {
+                        LOG.info("task queue '{}': topic {} exists now", queue, topic);
+                    }
+                    return true;
+                }
+            } catch (KafkaException e) {
+                // Kafka not reachable (yet): the client's own warnings say so; keep waiting.
+                LOG.debug("task queue '{}': cannot list topics: {}", queue, e.toString());
+            }
+            if (!announced) {
+                LOG.info("task queue '{}': waiting for topic {} (a node creates the topics of the task hub)", queue,
+                        topic);
+                announced = true;
+            }
+            awaitStop(ERROR_BACKOFF);
+        }
+        return false;
     }
 
     private void awaitStop(Duration timeout) {

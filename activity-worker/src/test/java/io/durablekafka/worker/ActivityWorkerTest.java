@@ -67,6 +67,19 @@ class ActivityWorkerTest {
     }
 
     @Test
+    void aWorkerStartedBeforeTheHubsTopicsExistWaitsForThemAndThenServes() throws Exception {
+        var registry = FunctionRegistry.builder().addActivity("Echo", ctx -> ctx.getInput(String.class)).build();
+        try (var hub = TestHub.createWithoutTopics(); var worker = hub.startWorker(registry, 4)) {
+            Thread.sleep(1500); // the worker is waiting for its topic now
+            hub.provision();
+            hub.request(new ActivityRequest("late-1", "exec-1", 1, "Echo", TextNode.valueOf("here")));
+
+            var completed = assertInstanceOf(CompleteTask.class, hub.awaitResults(1).getFirst());
+            assertEquals(1, completed.taskId());
+        }
+    }
+
+    @Test
     void anActivityThatThrowsComesBackAsFailTaskWithTypeMessageAndStack() {
         var registry = FunctionRegistry.builder()
                 .addActivity("Charge", ctx -> {

@@ -44,11 +44,16 @@ final class TestHub implements AutoCloseable {
     final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
 
-    private TestHub(Set<String> queues) {
+    private final Set<String> queues;
+
+    private TestHub(Set<String> queues, boolean provision) {
         bootstrapServers = SharedKafka.bootstrapServers();
         topics = new TopicNames("WorkerTest-" + RUN + "-" + COUNTER.incrementAndGet());
+        this.queues = queues;
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        new TopicProvisioner(admin, 2, (short) 1).ensureHub(topics, queues);
+        if (provision) {
+            provision();
+        }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -56,7 +61,17 @@ final class TestHub implements AutoCloseable {
     }
 
     static TestHub create(String... queues) {
-        return new TestHub(queues.length == 0 ? Set.of(TopicNames.DEFAULT_TASK_QUEUE) : Set.of(queues));
+        return new TestHub(queues.length == 0 ? Set.of(TopicNames.DEFAULT_TASK_QUEUE) : Set.of(queues), true);
+    }
+
+    /** A hub whose topics do not exist until {@link #provision()}, as before a node's first start. */
+    static TestHub createWithoutTopics() {
+        return new TestHub(Set.of(TopicNames.DEFAULT_TASK_QUEUE), false);
+    }
+
+    /** Creates the hub's topics, as a node does at its first start. */
+    void provision() {
+        new TopicProvisioner(admin, 2, (short) 1).ensureHub(topics, queues);
     }
 
     WorkerOptions options(int concurrency, String... queues) {

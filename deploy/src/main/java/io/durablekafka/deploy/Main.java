@@ -55,10 +55,18 @@ public final class Main {
     private static void localCluster(Map<String, String> options) throws InterruptedException {
         int port = Integer.parseInt(options.getOrDefault("port", "7071"));
         Path dataDir = Path.of(options.getOrDefault("data-dir", ".data")).toAbsolutePath();
+        quietKafkaInThisProcess();
         FunctionRegistry registry = FunctionRegistry.discover();
         KafkaCluster kafka = KafkaCluster.resolve(dataDir.resolve("kafka"));
         Settings settings = settingsWith(options).with(Settings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        LocalCluster cluster = LocalCluster.start(settings, registry, port, dataDir);
+        LocalCluster cluster;
+        try {
+            cluster = LocalCluster.start(settings, registry, port, dataDir);
+        } catch (RuntimeException | Error e) {
+            // Without this the broker's threads keep the JVM alive after the failure.
+            kafka.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cluster.close();
@@ -102,6 +110,27 @@ public final class Main {
         System.out.println("durable-kafka " + role + " running" + where + " (Kafka " + settings.bootstrapServers()
                 + ", task hub " + settings.taskHub() + "). Press Ctrl-C to stop.");
         stopped.await();
+    }
+
+    /**
+     * Log levels for a Kafka broker that runs in this process (local cluster, benchmark), set before any Kafka
+     * logger exists: slf4j-simple reads system properties before simplelogger.properties. Not for a Kafka cluster
+     * elsewhere ({@code dk.bootstrap.servers}): there the clients' connection warnings are what shows a broker
+     * that cannot be reached.
+     */
+    public static void quietKafkaInThisProcess() {
+        if (KafkaCluster.isExternal()) {
+            return;
+        }
+        // Kafka's controller shuts its registration channel down twice and warns at the second time ("Attempting
+        // to close NetworkClient that has already been closed"), at every shutdown of the embedded broker.
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error");
+    }
+
+    public static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     /** {@code --key value} options; keys starting with {@code dk.} become settings overrides. */

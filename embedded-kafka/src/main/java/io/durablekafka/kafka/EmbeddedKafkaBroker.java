@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
@@ -36,7 +37,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one process, this JVM).
@@ -239,6 +242,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 try {
                     Collection<Node> nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
                     if (nodes.size() == 1) {
+                        awaitCoordinators(deadline);
                         return;
                     }
                 } catch (InterruptedException e) {
@@ -251,6 +255,43 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         throw new IllegalStateException("the embedded Kafka broker on " + bootstrapServers()
                 + " did not become ready within " + timeout, lastError);
+    }
+
+    /**
+     * Creates the internal topics behind the group and transaction coordinators ({@code __consumer_offsets},
+     * {@code __transaction_state}) and waits until both coordinators answer, so that "ready" means clients can
+     * join groups and start transactions at once. The broker creates these topics when a client first looks for a
+     * coordinator; many lookups at once (a Kafka Streams node's transactional producers retry every few
+     * milliseconds) make it create them again and again and warn TOPIC_ALREADY_EXISTS each time. Done here, by one
+     * client that retries slowly, before any other client starts, that happens rarely (the launcher's logging
+     * config lowers the rest).
+     */
+    private void awaitCoordinators(long deadlineNanos) throws InterruptedException {
+        int timeoutMs = (int) Math.max(5_000, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        // One request at a time, retried (by the admin client) slowly: a retry before the broker knows the topic
+        // it just created makes it create the topic again.
+        Map<String, Object> conf = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 500,
+                AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 1000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        String probe = "dk-embedded-broker-probe";
+        try (Admin admin = Admin.create(conf)) {
+            // Unknown group: an empty answer, once the group coordinator is loaded.
+            admin.listConsumerGroupOffsets(probe).partitionsToOffsetAndMetadata().get(timeoutMs, TimeUnit.MILLISECONDS);
+            // Unknown transactional ID: TransactionalIdNotFoundException, once the transaction coordinator is loaded.
+            try {
+                admin.describeTransactions(List.of(probe)).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TransactionalIdNotFoundException)) {
+                    throw e;
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            // Not fatal: clients find the coordinators themselves, only noisier.
+            LOG.debug("the group and transaction coordinators did not answer: {}", e.toString());
+        }
     }
 
     /** {@code localhost:PORT}. */

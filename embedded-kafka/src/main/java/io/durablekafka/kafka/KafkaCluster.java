@@ -79,6 +79,11 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #resolve(Path)} uses an external cluster ({@code dk.bootstrap.servers} is set) and starts nothing. */
+    public static boolean isExternal() {
+        return setting(BOOTSTRAP_SERVERS_PROPERTY) != null;
+    }
+
     private static KafkaCluster embedded(Path dataDir) {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir);
         return new KafkaCluster(Mode.EMBEDDED, broker.bootstrapServers(), broker);

@@ -65,7 +65,6 @@ public final class TopicProvisioner {
             try {
                 entry.getValue().get();
                 created.add(entry.getKey());
-                LOG.info("created topic {}", entry.getKey());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e.getCause());
@@ -74,6 +73,10 @@ public final class TopicProvisioner {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while creating topics", e);
             }
+        }
+        if (!created.isEmpty()) {
+            LOG.info("created topics {} ({} partitions, replication factor {})", created, partitions,
+                    replicationFactor);
         }
         awaitLeaders(created);
     }

@@ -2,6 +2,7 @@ package io.durablekafka.deploy.benchmark;
 
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.deploy.LocalCluster;
+import io.durablekafka.deploy.Main;
 import io.durablekafka.kafka.KafkaCluster;
 import io.durablekafka.sdk.FunctionRegistry;
 
@@ -35,6 +36,11 @@ final class Target implements AutoCloseable {
             }
             return new Target(null, null, url, settings);
         }
+        Main.quietKafkaInThisProcess();
+        // The node of this throw-away cluster keeps its state in a temporary directory on purpose; Kafka Streams
+        // warns about state directories under java.io.tmpdir.
+        Main.setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals.StateDirectory",
+                "error");
         KafkaCluster kafka = KafkaCluster.resolve(null);
         try {
             settings = settings.with(Settings.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
