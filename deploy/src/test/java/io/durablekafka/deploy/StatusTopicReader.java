@@ -96,8 +96,11 @@ final class StatusTopicReader implements AutoCloseable {
         }
         var node = Json.MAPPER.createObjectNode();
         node.put("instanceId", entity.entityId());
+        node.put("name", io.durablekafka.sdk.EntityInstanceId.parse(entity.entityId()).name());
         node.put("runtimeStatus", "Running");
         node.set("output", entity.state());
+        node.put("createdTime", String.valueOf(entity.createdTime()));
+        node.put("lastUpdatedTime", String.valueOf(entity.lastModifiedTime()));
         if (entity.lockedBy() != null) {
             node.putObject("customStatus").put("lockedBy", entity.lockedBy().instanceId());
         } else {

@@ -66,8 +66,10 @@ public final class StoreKeys {
     }
 
     public static byte[] due(Instant due, byte kind, byte[] suffix) {
+        // Rounded up to the millisecond: an item is never taken before its time.
+        long millis = due.toEpochMilli() + (due.getNano() % 1_000_000 == 0 ? 0 : 1);
         return ByteBuffer.allocate(1 + Long.BYTES + 1 + suffix.length).put(DUE)
-                .putLong(Math.max(0, due.toEpochMilli())).put(kind).put(suffix).array();
+                .putLong(Math.max(0, millis)).put(kind).put(suffix).array();
     }
 
     /** Inclusive bounds of every due entry at or before {@code now}. */

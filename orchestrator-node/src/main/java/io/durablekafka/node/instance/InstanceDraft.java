@@ -49,6 +49,11 @@ public final class InstanceDraft {
     private final List<HistoryEvent> appended = new ArrayList<>();
     private final List<Effect> effects = new ArrayList<>();
     private boolean changed;
+    /**
+     * The status moved in this step. The status topic gets the final status even when it equals the one published
+     * before (a rewound instance that fails again, a restarted one that completes again in one step).
+     */
+    private boolean statusMoved;
     private boolean historyDropped;
     private boolean purged;
 
@@ -160,6 +165,7 @@ public final class InstanceDraft {
         if (status != null && !status.canTransitionTo(next)) {
             throw new IllegalStateException("instance '" + instanceId + "': no transition from " + status + " to " + next);
         }
+        statusMoved |= next != status;
         status = next;
         changed = true;
     }
@@ -217,9 +223,6 @@ public final class InstanceDraft {
         customStatus = null;
         failure = null;
         deferred.clear();
-        // A new execution's statuses are news even when they repeat the old one's (a restarted instance completes
-        // again): the status topic gets them.
-        publishedStatus = null;
         changed = true;
     }
 
@@ -353,7 +356,7 @@ public final class InstanceDraft {
         HistoryChunk chunk = appended.isEmpty() ? null
                 : new HistoryChunk(instanceId, executionId, storedHistorySize, appended);
         RuntimeStatus published = publishedStatus;
-        boolean publish = status != publishedStatus;
+        boolean publish = statusMoved || status != publishedStatus;
         if (publish) {
             published = status;
         }
