@@ -16,18 +16,17 @@ import java.util.TreeSet;
  *
  * @param stateDir       where RocksDB stores live (null: a fresh temp dir, restored from changelogs at start)
  * @param commitInterval Kafka Streams commit interval: the main knob between latency and throughput
- * @param timerTick      how often due timers are looked for
  * @param earlyCommitSpacing least time between two early commits of a stream thread (commits that make a completion
- *                       or a message another instance waits for visible before the commit interval is up)
+ *                       or a message another instance waits for visible before the commit interval is up); with a
+ *                       backlog, the spacing grows up to the commit interval
  */
 public record NodeOptions(String bootstrapServers, TopicNames topics, int partitions, short replicationFactor,
-                          Path stateDir, int streamThreads, Duration commitInterval, Duration timerTick,
+                          Path stateDir, int streamThreads, Duration commitInterval,
                           Duration earlyCommitSpacing, EngineSettings engine, Properties kafkaOverrides) {
 
     public static final String STATE_DIR = "dk.node.state.dir";
     public static final String STREAM_THREADS = "dk.node.stream.threads";
     public static final String COMMIT_INTERVAL_MS = "dk.node.commit.interval.ms";
-    public static final String TIMER_TICK_MS = "dk.node.timer.tick.ms";
     public static final String EARLY_COMMIT_SPACING_MS = "dk.node.early.commit.spacing.ms";
     public static final String EXECUTION_CACHE_SIZE = "dk.node.execution.cache.size";
     public static final String YIELD_TIMEOUT_MS = "dk.node.yield.timeout.ms";
@@ -42,17 +41,16 @@ public record NodeOptions(String bootstrapServers, TopicNames topics, int partit
         return new NodeOptions(settings.bootstrapServers(), new TopicNames(settings.taskHub()), settings.partitions(),
                 settings.replicationFactor(), settings.find(STATE_DIR).map(Path::of).orElse(null),
                 settings.getInt(STREAM_THREADS, 1), Duration.ofMillis(settings.getLong(COMMIT_INTERVAL_MS, 100)),
-                Duration.ofMillis(settings.getLong(TIMER_TICK_MS, 50)),
-                Duration.ofMillis(settings.getLong(EARLY_COMMIT_SPACING_MS, 10)), engine, settings.kafkaClientOverrides());
+                Duration.ofMillis(settings.getLong(EARLY_COMMIT_SPACING_MS, 2)), engine, settings.kafkaClientOverrides());
     }
 
     public NodeOptions withStateDir(Path dir) {
         return new NodeOptions(bootstrapServers, topics, partitions, replicationFactor, dir, streamThreads,
-                commitInterval, timerTick, earlyCommitSpacing, engine, kafkaOverrides);
+                commitInterval, earlyCommitSpacing, engine, kafkaOverrides);
     }
 
     public NodeOptions withEngine(EngineSettings newEngine) {
         return new NodeOptions(bootstrapServers, topics, partitions, replicationFactor, stateDir, streamThreads,
-                commitInterval, timerTick, earlyCommitSpacing, newEngine, kafkaOverrides);
+                commitInterval, earlyCommitSpacing, newEngine, kafkaOverrides);
     }
 }

@@ -43,8 +43,8 @@ public final class OrchestratorNode implements AutoCloseable {
             new TopicProvisioner(admin, options.partitions(), options.replicationFactor())
                     .ensureHub(options.topics(), options.engine().taskQueues());
         }
-        streams = new KafkaStreams(NodeTopology.build(options.topics(), registry, options.engine(), options.timerTick(),
-                options.earlyCommitSpacing()), streamsConfig());
+        streams = new KafkaStreams(NodeTopology.build(options.topics(), registry, options.engine(),
+                options.earlyCommitSpacing(), options.commitInterval()), streamsConfig());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -187,6 +187,15 @@ public final class EntityEngine {
         due.forEach(this::drain);
     }
 
+    /** When the next entity batch falls due ({@link #drainDue}), if any entity has messages waiting. */
+    public java.util.OptionalLong nextDrainMillis() {
+        long next = Long.MAX_VALUE;
+        for (long[] info : ready.values()) {
+            next = Math.min(next, info[1] >= BATCH_SIZE ? 0 : info[0] + BATCH_DELAY_MS);
+        }
+        return next == Long.MAX_VALUE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(next);
+    }
+
     /** Runs what can run of one entity's queue, as one batch. */
     public void drain(String entityId) {
         ready.remove(entityId);

@@ -25,9 +25,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class NodeStore implements HistoryReader {
 
     private final KeyValueStore<Bytes, byte[]> store;
+    private java.util.function.Consumer<Instant> dueListener = due -> { };
 
     public NodeStore(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
+    }
+
+    /** Told the due time of every item put into the due-time index (to wake up for it). */
+    public void onDue(java.util.function.Consumer<Instant> listener) {
+        this.dueListener = listener;
     }
 
     // ------------------------------------------------------------------------------------------ instances
@@ -81,6 +87,14 @@ public final class NodeStore implements HistoryReader {
 
     public void putDue(DueItem item) {
         store.put(Bytes.wrap(item.key()), StoreCodec.encodeDue(item));
+        dueListener.accept(item.due());
+    }
+
+    /** When the earliest item of the due-time index falls due, if there is one. */
+    public java.util.Optional<Instant> firstDue() {
+        try (var it = store.range(Bytes.wrap(StoreKeys.dueFrom()), Bytes.wrap(StoreKeys.kindTo(StoreKeys.DUE)))) {
+            return it.hasNext() ? java.util.Optional.of(StoreCodec.decodeDue(it.next().value).due()) : java.util.Optional.empty();
+        }
     }
 
     public void deleteDue(DueItem item) {

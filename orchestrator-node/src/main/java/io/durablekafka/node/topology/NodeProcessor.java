@@ -13,12 +13,10 @@ import io.durablekafka.node.store.NodeStore;
 import io.durablekafka.sdk.EntityInstanceId;
 import io.durablekafka.sdk.FunctionRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -39,7 +37,6 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
 
     private final FunctionRegistry registry;
     private final EngineSettings settings;
-    private final Duration timerTick;
     private final CommitPacer pacer;
     private final Clock clock;
     private ProcessorContext<String, Object> context;
@@ -47,11 +44,16 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
     private StepWriter writer;
     private OrchestrationEngine orchestrations;
     private EntityEngine entities;
+    /** Fires what the due-time index holds when its earliest item falls due. */
+    private Wakeup dueWakeup;
+    /** Drains entity queues when their batches fall due. */
+    private Wakeup entityWakeup;
+    /** Retries an early commit the pacer put off. */
+    private Wakeup commitWakeup;
 
-    NodeProcessor(FunctionRegistry registry, EngineSettings settings, Duration timerTick, CommitPacer pacer, Clock clock) {
+    NodeProcessor(FunctionRegistry registry, EngineSettings settings, CommitPacer pacer, Clock clock) {
         this.registry = registry;
         this.settings = settings;
-        this.timerTick = timerTick;
         this.pacer = pacer;
         this.clock = clock;
     }
@@ -64,8 +66,13 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
         this.orchestrations = new OrchestrationEngine(registry, settings, store);
         this.entities = new EntityEngine(registry, store, writer::send, clock);
         entities.init();
-        context.schedule(timerTick, PunctuationType.WALL_CLOCK_TIME, now -> fireDue());
-        context.schedule(NodeTopology.TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
+        // Nothing runs periodically: each wake-up is set for when there is work (see Wakeup).
+        this.dueWakeup = new Wakeup(context, this::fireDue);
+        this.entityWakeup = new Wakeup(context, this::drainEntities);
+        this.commitWakeup = new Wakeup(context, this::maybeCommit);
+        store.onDue(due -> dueWakeup.at(due.toEpochMilli(), clock.millis()));
+        store.firstDue().ifPresent(due -> dueWakeup.at(due.toEpochMilli(), clock.millis()));
+        scheduleEntityDrain();
     }
 
     /** The step's time, in the store's precision, so that replay sees exactly the instants the live run saw. */
@@ -76,6 +83,7 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
     @Override
     public void process(Record<String, byte[]> record) {
         long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
+        pacer.observeRecord();
         OrchestrationMessage message;
         try {
             message = MessageDecoder.decode(record.key(), record.value());
@@ -88,10 +96,11 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
             if (message instanceof EntityMessage m) {
                 rejection = entities.onMessage(m, offset, record.value());
                 if (rejection == null && m.awaited()) {
-                    // An orchestration waits for calls and lock messages: run them now. Signals wait for the tick,
-                    // so that many of them run as one batch.
+                    // An orchestration waits for calls and lock messages: run them now. Signals wait a little, so
+                    // that many of them run as one batch.
                     entities.drain(m.instanceId());
                 }
+                scheduleEntityDrain();
             } else if (EntityInstanceId.isEntityId(message.instanceId())) {
                 rejection = "'" + message.instanceId() + "' is an entity ID (@name@key); " + MessageHeaders.typeOf(message)
                         + " is for orchestration instances, whose IDs must not start with '@'";
@@ -112,15 +121,20 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
         maybeCommit();
     }
 
-    private void tick(long nowMs) {
+    private void drainEntities() {
         try {
-            entities.drainDue(nowMs);
+            entities.drainDue(clock.millis());
         } catch (KafkaException e) {
             throw e;
         } catch (RuntimeException e) {
             LOG.error("failed to run entity operations", e);
         }
+        scheduleEntityDrain();
         maybeCommit();
+    }
+
+    private void scheduleEntityDrain() {
+        entities.nextDrainMillis().ifPresent(at -> entityWakeup.at(at, clock.millis()));
     }
 
     /** Fires due timers and moves due scheduled signals into their entities' queues. */
@@ -142,6 +156,8 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
                 }
             }
         } while (due.size() == DUE_BATCH);
+        store.firstDue().ifPresent(next -> dueWakeup.at(next.toEpochMilli(), clock.millis()));
+        scheduleEntityDrain();
         maybeCommit();
     }
 
@@ -149,9 +165,11 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
     private void maybeCommit() {
         if (writer.takeCommitWanted()) {
             if (pacer.tryCommit()) {
+                commitWakeup.cancel();
                 context.commit();
             } else {
-                writer.wantCommit(); // asked again at the next record or tick
+                writer.wantCommit(); // asked again at the next record, or when the pacer allows
+                commitWakeup.at(clock.millis() + pacer.millisUntilAllowed(), clock.millis());
             }
         }
     }

@@ -20,8 +20,6 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class NodeTopology {
 
-    /** How often entities with queued signals are drained and put-off early commits are retried. */
-    static final Duration TICK = Duration.ofMillis(2);
     static final String SOURCE = "orchestrations-source";
     static final String PROCESSOR = "node-processor";
     static final String TASKS_SINK = "tasks-sink";
@@ -34,23 +32,23 @@ public final class NodeTopology {
     }
 
     /**
-     * @param timerTick         how often the due-time index is checked
      * @param earlyCommitSpacing the least time between two early commits of a stream thread
+     * @param commitInterval     the most: early commits are spaced up to it when the node has a backlog
      */
-    public static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings, Duration timerTick,
-                                 Duration earlyCommitSpacing) {
-        return build(topics, registry, settings, timerTick, earlyCommitSpacing, Clock.systemUTC());
+    public static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings,
+                                 Duration earlyCommitSpacing, Duration commitInterval) {
+        return build(topics, registry, settings, earlyCommitSpacing, commitInterval, Clock.systemUTC());
     }
 
     /** As {@link #build(TopicNames, FunctionRegistry, EngineSettings, Duration, Duration)}, with the clock of steps. */
-    static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings, Duration timerTick,
-                          Duration earlyCommitSpacing, Clock clock) {
+    static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings,
+                          Duration earlyCommitSpacing, Duration commitInterval, Clock clock) {
         Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
         Serializer<Object> raw = (topic, value) -> (byte[]) value;
-        CommitPacer pacer = new CommitPacer(earlyCommitSpacing);
+        CommitPacer pacer = new CommitPacer(earlyCommitSpacing, commitInterval);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.orchestrations());
-        topology.addProcessor(PROCESSOR, () -> new NodeProcessor(registry, settings, timerTick, pacer, clock), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new NodeProcessor(registry, settings, pacer, clock), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TopicNames.NODE_STATE_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         topology.addSink(TASKS_SINK, (key, value, ctx) -> {

@@ -89,7 +89,7 @@ class NodeTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         var topology = NodeTopology.build(TOPICS, REGISTRY, new EngineSettings(100, Duration.ofSeconds(10), Set.of("default")),
-                Duration.ofMillis(100), Duration.ofMillis(10), clock);
+                Duration.ofMillis(10), Duration.ofMillis(100), clock);
         driver = new TopologyTestDriver(topology, props, T0);
         orchestrations = driver.createInputTopic(TOPICS.orchestrations(), new StringSerializer(), new StringSerializer());
         tasks = driver.createOutputTopic(TOPICS.tasks("default"), new StringDeserializer(), new StringDeserializer());
