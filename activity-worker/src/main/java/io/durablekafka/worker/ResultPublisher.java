@@ -1,5 +1,6 @@
 package io.durablekafka.worker;
 
+import io.durablekafka.common.kafka.AdaptiveLingerProducer;
 import io.durablekafka.common.messages.ActivityRequest;
 import io.durablekafka.common.messages.FailTask;
 import io.durablekafka.common.messages.MessageHeaders;
@@ -40,7 +41,10 @@ public final class ResultPublisher implements AutoCloseable {
     private final TopicNames topics;
 
     public ResultPublisher(WorkerOptions options) {
-        this.producer = new KafkaProducer<>(producerConfig(options), new ByteArraySerializer(), new ByteArraySerializer());
+        // A busy worker reports many results per request; an idle one each result at once.
+        this.producer = new AdaptiveLingerProducer<>(
+                new KafkaProducer<>(producerConfig(options), new ByteArraySerializer(), new ByteArraySerializer()),
+                Duration.ofMillis(2), 1000);
         this.topics = options.topics();
     }
 

@@ -44,7 +44,7 @@ public final class OrchestratorNode implements AutoCloseable {
                     .ensureHub(options.topics(), options.engine().taskQueues());
         }
         streams = new KafkaStreams(NodeTopology.build(options.topics(), registry, options.engine(),
-                options.earlyCommitSpacing(), options.commitInterval()), streamsConfig());
+                options.earlyCommitSpacing(), options.commitInterval()), streamsConfig(), new NodeClientSupplier());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

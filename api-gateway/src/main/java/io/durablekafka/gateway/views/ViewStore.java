@@ -93,6 +93,22 @@ public final class ViewStore implements AutoCloseable {
     /** Guards the native handles against use after close: readers share, close is exclusive. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
+    /**
+     * Pending starts in the store. Normally few, but a burst of starts leaves as many deleted entries (tombstones)
+     * behind as it had starts, which every seek into the column family steps over until compaction removes them:
+     * with none pending, walks leave the column family alone, and the deletes are compacted away in the background.
+     */
+    private final java.util.concurrent.atomic.AtomicLong pendingCount = new java.util.concurrent.atomic.AtomicLong();
+    private long pendingDeletesSinceCompaction;
+    /** Entries the status index dropped (an instance's status moved) since it was last compacted. */
+    private long indexDeletesSinceCompaction;
+    private static final long COMPACT_INDEX_AFTER_DELETES = 200_000;
+    private final java.util.concurrent.ExecutorService compactor = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dk-gateway-view-compaction");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final long COMPACT_AFTER_DELETES = 10_000;
 
     private ViewStore(Path dir) throws RocksDBException {
         this.dir = dir;
@@ -235,22 +251,27 @@ public final class ViewStore implements AutoCloseable {
                                Predicate<ListedInstance> visitor) throws RocksDBException {
         byte[] statusHeader = new byte[StoredInstance.HEADER];
         byte[] pendingHeader = new byte[StoredStart.HEADER];
+        boolean anyPending = pendingCount.get() > 0;
         try (RocksIterator statuses = db.newIterator(instancesCf, ro);
              RocksIterator pendings = db.newIterator(pendingCf, ro)) {
             statuses.seek(start);
-            pendings.seek(start);
+            if (anyPending) {
+                pendings.seek(start);
+            }
             if (after != null) {
                 skipKey(statuses, after);
                 skipKey(pendings, after);
             }
             byte[] sk = validWithPrefix(statuses, prefix);
-            byte[] pk = validWithPrefix(pendings, prefix);
+            byte[] pk = anyPending ? validWithPrefix(pendings, prefix) : null;
             while (sk != null || pk != null) {
                 int cmp = sk == null ? 1 : pk == null ? -1 : Arrays.compareUnsigned(sk, pk);
                 byte[] key = cmp <= 0 ? sk : pk;
                 if (key.length > 0 && key[0] == EntityInstanceId.ID_START) {
                     statuses.seek(AFTER_ENTITY_IDS);
-                    pendings.seek(AFTER_ENTITY_IDS);
+                    if (anyPending) {
+                        pendings.seek(AFTER_ENTITY_IDS);
+                    }
                 } else {
                     boolean hasStatus = cmp <= 0 && statuses.value(statusHeader) >= 0;
                     boolean hasPending = cmp >= 0 && pendings.value(pendingHeader) >= 0;
@@ -269,10 +290,12 @@ public final class ViewStore implements AutoCloseable {
                     }
                 }
                 sk = validWithPrefix(statuses, prefix);
-                pk = validWithPrefix(pendings, prefix);
+                pk = anyPending ? validWithPrefix(pendings, prefix) : null;
             }
             statuses.status();
-            pendings.status();
+            if (anyPending) {
+                pendings.status();
+            }
         }
     }
 
@@ -374,6 +397,9 @@ public final class ViewStore implements AutoCloseable {
 
     /** All starts no status reflects yet (normally few: starts the nodes have not processed yet). */
     public List<PendingStart> pendingStarts() {
+        if (pendingCount.get() == 0) {
+            return List.of();
+        }
         return read(() -> {
             List<PendingStart> result = new ArrayList<>();
             try (RocksIterator it = db.newIterator(pendingCf)) {
@@ -390,12 +416,19 @@ public final class ViewStore implements AutoCloseable {
     }
 
     public boolean hasPendingStarts() {
-        return read(() -> {
-            try (RocksIterator it = db.newIterator(pendingCf)) {
-                it.seekToFirst();
-                return it.isValid();
-            }
-        });
+        return pendingCount.get() > 0;
+    }
+
+    /** Drops deleted entries of a column family (in the background, asked for by the tailer). */
+    private void compact(ColumnFamilyHandle cf) {
+        try {
+            read(() -> {
+                db.compactRange(cf);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("compaction of a view column family failed", e);
+        }
     }
 
     private static void skipKey(RocksIterator it, byte[] key) {
@@ -498,6 +531,9 @@ public final class ViewStore implements AutoCloseable {
         private final Map<ByteBuffer, byte[]> instances = new HashMap<>();
         private final Map<ByteBuffer, byte[]> pendings = new HashMap<>();
         private int count;
+        private long pendingDelta;
+        private long pendingDeletes;
+        private long indexDeletes;
 
         /** Stores the node's status of an instance and drops the pending start it supersedes. */
         void putInstance(InstanceStatus status) throws RocksDBException {
@@ -569,6 +605,13 @@ public final class ViewStore implements AutoCloseable {
         /** Puts, or deletes when {@code value} is null. */
         private void put(ColumnFamilyHandle cf, Map<ByteBuffer, byte[]> written, byte[] key, byte[] value)
                 throws RocksDBException {
+            if (cf == pendingCf) {
+                boolean existed = current(cf, written, key) != null;
+                pendingDelta += (value != null ? 1 : 0) - (existed ? 1 : 0);
+                if (value == null && existed) {
+                    pendingDeletes++;
+                }
+            }
             if (value == null) {
                 wb.delete(cf, key);
             } else {
@@ -607,6 +650,7 @@ public final class ViewStore implements AutoCloseable {
             }
             if (before != null && (after == null || before.status() != after.status())) {
                 wb.delete(byStatusCf, StatusIndex.key(before.status(), key));
+                indexDeletes++;
             }
             if (after != null) {
                 wb.put(byStatusCf, StatusIndex.key(after.status(), key), StatusIndex.value(after.createdTime()));
@@ -619,6 +663,20 @@ public final class ViewStore implements AutoCloseable {
                     db.write(writeOptions, wb);
                     return null;
                 });
+            }
+            long pending = pendingCount.addAndGet(pendingDelta);
+            pendingDeletesSinceCompaction += pendingDeletes;
+            if (pending == 0 && pendingDeletesSinceCompaction >= COMPACT_AFTER_DELETES) {
+                pendingDeletesSinceCompaction = 0;
+                compactor.execute(() -> compact(pendingCf));
+            }
+            // The index moves every instance from key to key as its status changes; a status many instances left
+            // (Running, when a burst completes) is a range of deleted entries that filtered lists step over until
+            // compaction drops them.
+            indexDeletesSinceCompaction += indexDeletes;
+            if (indexDeletesSinceCompaction >= COMPACT_INDEX_AFTER_DELETES) {
+                indexDeletesSinceCompaction = 0;
+                compactor.execute(() -> compact(byStatusCf));
             }
         }
 
@@ -697,6 +755,7 @@ public final class ViewStore implements AutoCloseable {
     /** Closes the database; the directory stays (see {@link #deleteRecursively}). */
     @Override
     public void close() {
+        compactor.shutdownNow();
         lifecycle.writeLock().lock();
         try {
             if (closed) {

@@ -10,10 +10,13 @@ import java.time.Duration;
  * so under load committing after every completion would take most of the capacity (measured: 107 HelloSequence5/s
  * with commits 10 ms apart, 240/s with 100 ms).
  *
- * <p>The spacing follows the load, as the rate of input records the thread processes: a lightly loaded node commits
- * a completion at once ({@code minSpacing}); the busier it is, the longer it lets a transaction grow, up to
+ * <p>The spacing follows the load, seen two ways: the rate of input records the thread processes, and the age of those
+ * records when it processes them (now minus the producer's timestamp: the backlog). A lightly loaded node commits a
+ * completion at once ({@code minSpacing}); the busier it is, the longer it lets a transaction grow, up to
  * {@code maxSpacing} (the commit interval), so that each commit covers many steps when clients wait on a backlog
- * anyway.
+ * anyway. Both are needed: a node keeping up with a high rate sees young records, and a node crawling through a
+ * backlog because it commits too often sees a low rate. Record timestamps come from the producers' clocks: skew
+ * between hosts only moves the spacing within the bounds.
  */
 final class CommitPacer {
 
@@ -21,6 +24,8 @@ final class CommitPacer {
     private static final double LIGHT_LOAD = 0.3;
     /** Milliseconds of spacing per record/ms of input rate above the light load. */
     private static final double SPACING_PER_RATE = 50;
+    /** Share of the input records' age that a commit may wait on top of it. */
+    private static final double SHARE_OF_BACKLOG = 0.25;
 
     private final long minSpacingNanos;
     private final long maxSpacingNanos;
@@ -31,6 +36,8 @@ final class CommitPacer {
         long lastRecordNanos;
         /** Smoothed time between input records (starts as "idle"). */
         double gapNanos = 1e9;
+        /** Smoothed age of input records when processed. */
+        double backlogMillis;
     }
 
     CommitPacer(Duration minSpacing, Duration maxSpacing) {
@@ -38,19 +45,22 @@ final class CommitPacer {
         this.maxSpacingNanos = Math.max(minSpacing.toNanos(), maxSpacing.toNanos());
     }
 
-    /** Notes an input record being processed by the calling thread. */
-    void observeRecord() {
+    /** Notes an input record, produced at {@code recordTimestampMillis}, being processed by the calling thread. */
+    void observeRecord(long recordTimestampMillis, long nowMillis) {
         State s = states.get();
         long now = System.nanoTime();
         long gap = Math.min(now - s.lastRecordNanos, 1_000_000_000L);
         s.lastRecordNanos = now;
         s.gapNanos += (gap - s.gapNanos) * 0.02;
+        long age = Math.max(0, nowMillis - recordTimestampMillis);
+        s.backlogMillis += (age - s.backlogMillis) * 0.05;
     }
 
     /** The spacing the calling thread's commits have now. */
     long spacingNanos() {
-        double recordsPerMilli = 1e6 / Math.max(1, states.get().gapNanos);
-        double spacingMillis = (recordsPerMilli - LIGHT_LOAD) * SPACING_PER_RATE;
+        State s = states.get();
+        double recordsPerMilli = 1e6 / Math.max(1, s.gapNanos);
+        double spacingMillis = Math.max((recordsPerMilli - LIGHT_LOAD) * SPACING_PER_RATE, s.backlogMillis * SHARE_OF_BACKLOG);
         return Math.min(maxSpacingNanos, Math.max(minSpacingNanos, (long) (spacingMillis * 1_000_000)));
     }
 

@@ -83,7 +83,7 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
     @Override
     public void process(Record<String, byte[]> record) {
         long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
-        pacer.observeRecord();
+        pacer.observeRecord(record.timestamp(), clock.millis());
         OrchestrationMessage message;
         try {
             message = MessageDecoder.decode(record.key(), record.value());
