@@ -6,7 +6,9 @@ import io.durablekafka.gateway.api.EntityApi;
 import io.durablekafka.gateway.api.HttpApi;
 import io.durablekafka.gateway.api.HubServices;
 import io.durablekafka.gateway.api.Hubs;
+import io.durablekafka.gateway.api.EventStreamApi;
 import io.durablekafka.gateway.api.InstanceApi;
+import io.durablekafka.gateway.push.EventStreams;
 import io.durablekafka.gateway.api.OpenApi;
 import io.durablekafka.gateway.publish.CommandPublisher;
 import io.durablekafka.gateway.views.ReadViews;
@@ -95,12 +97,16 @@ public final class Gateway implements AutoCloseable {
             hubs = new Hubs(services, options.connections(), options.systemKey(), options.hubSystemKeys());
 
             InstanceApi instances = new InstanceApi(options.knownOrchestrations(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
-                    options.maxWait(), options.purgeWait(), InstanceApi.DEFAULT_SCAN_BUDGET);
+                    options.maxWait(), options.purgeWait(), InstanceApi.DEFAULT_SCAN_BUDGET, options.maxLongPoll());
             EntityApi entities = new EntityApi(options.knownEntities(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
                     InstanceApi.DEFAULT_SCAN_BUDGET);
-            http = new HttpApi(ApiRoutes.build(instances, entities, new OpenApi()), hubs, options.maxBodyBytes(),
-                    options.publicBaseUrl());
+            EventStreams streams = new EventStreams(options.sseHeartbeat());
+            http = new HttpApi(ApiRoutes.build(instances, entities, new EventStreamApi(instances, streams),
+                    new OpenApi()), hubs, options.maxBodyBytes(), options.publicBaseUrl(),
+                    idleTimeout(options));
             resources.push(http);
+            // Closed before the server stops, so open streams end cleanly instead of being cut.
+            resources.push(streams);
             port = http.start(options.port());
             baseUrl = options.publicBaseUrl() != null ? options.publicBaseUrl() : "http://localhost:" + port;
             LOG.info("gateway of task hub(s) {} listening on port {} ({})", options.taskHubs(), port, baseUrl);
@@ -220,5 +226,16 @@ public final class Gateway implements AutoCloseable {
         p.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "dk-gateway-admin-" + options.topics().taskHub() + "-"
                 + UUID.randomUUID().toString().substring(0, 8));
         return p;
+    }
+
+    /**
+     * Jetty drops a connection that neither reads nor writes for its idle timeout (30 s by default), which would cut a
+     * long-poll short, or an event stream between heartbeats: give both room.
+     */
+    static Duration idleTimeout(GatewayOptions options) {
+        Duration longest = options.maxLongPoll().plusSeconds(15);
+        Duration beats = options.sseHeartbeat().multipliedBy(2);
+        Duration t = longest.compareTo(beats) > 0 ? longest : beats;
+        return t.compareTo(HttpApi.DEFAULT_IDLE_TIMEOUT) > 0 ? t : HttpApi.DEFAULT_IDLE_TIMEOUT;
     }
 }

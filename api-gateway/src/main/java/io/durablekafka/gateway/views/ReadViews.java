@@ -228,6 +228,15 @@ public final class ReadViews implements AutoCloseable {
     }
 
     /**
+     * As {@link #awaitInstance}, without holding a thread while waiting (long-polling requests): the future
+     * completes with what the view shows once it satisfies {@code condition}, or at the timeout.
+     */
+    public CompletableFuture<Optional<InstanceView>> awaitInstanceAsync(
+            String instanceId, Predicate<Optional<InstanceView>> condition, Duration timeout) {
+        return InstanceWait.start(store, notifier, instanceId, condition, timeout);
+    }
+
+    /**
      * The read barrier of list queries: waits until the views have consumed every partition of
      * {@code orchestrations} and of the changelog up to its end as of now, so every start acknowledged before
      * (to any gateway or producer) and every change the nodes committed before is listed.
