@@ -3,14 +3,14 @@ package io.durablekafka.gateway;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.gateway.api.ApiRoutes;
 import io.durablekafka.gateway.api.EntityApi;
+import io.durablekafka.gateway.api.EventStreamApi;
 import io.durablekafka.gateway.api.HttpApi;
 import io.durablekafka.gateway.api.HubServices;
 import io.durablekafka.gateway.api.Hubs;
-import io.durablekafka.gateway.api.EventStreamApi;
 import io.durablekafka.gateway.api.InstanceApi;
-import io.durablekafka.gateway.push.EventStreams;
 import io.durablekafka.gateway.api.OpenApi;
 import io.durablekafka.gateway.publish.CommandPublisher;
+import io.durablekafka.gateway.push.EventStreams;
 import io.durablekafka.gateway.views.ReadViews;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +59,7 @@ public final class Gateway implements AutoCloseable {
     private Path tempDir;
     private ReadViews views;
     private HttpApi http;
+    private volatile EventStreams streams;
     private Hubs hubs;
     private volatile int port = -1;
     private volatile String baseUrl;
@@ -100,10 +101,9 @@ public final class Gateway implements AutoCloseable {
                     options.maxWait(), options.purgeWait(), InstanceApi.DEFAULT_SCAN_BUDGET, options.maxLongPoll());
             EntityApi entities = new EntityApi(options.knownEntities(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
                     InstanceApi.DEFAULT_SCAN_BUDGET);
-            EventStreams streams = new EventStreams(options.sseHeartbeat());
+            streams = new EventStreams(options.sseHeartbeat());
             http = new HttpApi(ApiRoutes.build(instances, entities, new EventStreamApi(instances, streams),
-                    new OpenApi()), hubs, options.maxBodyBytes(), options.publicBaseUrl(),
-                    idleTimeout(options));
+                    new OpenApi()), hubs, options.maxBodyBytes(), options.publicBaseUrl());
             resources.push(http);
             // Closed before the server stops, so open streams end cleanly instead of being cut.
             resources.push(streams);
@@ -145,6 +145,11 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("the gateway is not started");
         }
         return baseUrl;
+    }
+
+    /** The number of open event streams (for tests and metrics). */
+    public int openEventStreams() {
+        return streams == null ? 0 : streams.openStreams();
     }
 
     public GatewayOptions options() {
@@ -226,16 +231,5 @@ public final class Gateway implements AutoCloseable {
         p.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "dk-gateway-admin-" + options.topics().taskHub() + "-"
                 + UUID.randomUUID().toString().substring(0, 8));
         return p;
-    }
-
-    /**
-     * Jetty drops a connection that neither reads nor writes for its idle timeout (30 s by default), which would cut a
-     * long-poll short, or an event stream between heartbeats: give both room.
-     */
-    static Duration idleTimeout(GatewayOptions options) {
-        Duration longest = options.maxLongPoll().plusSeconds(15);
-        Duration beats = options.sseHeartbeat().multipliedBy(2);
-        Duration t = longest.compareTo(beats) > 0 ? longest : beats;
-        return t.compareTo(HttpApi.DEFAULT_IDLE_TIMEOUT) > 0 ? t : HttpApi.DEFAULT_IDLE_TIMEOUT;
     }
 }

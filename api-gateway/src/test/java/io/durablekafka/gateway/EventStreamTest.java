@@ -165,19 +165,21 @@ class EventStreamTest {
                     assertEquals(List.of("dash-1", "dash-2", "dash-old"), ids);
                 }
             }
+            // Clients that left are noticed at the next heartbeat, and their streams let go.
+            HubFixture.await("every stream closed", () -> gw.openEventStreams() == 0);
         }
     }
 
     /**
      * 1,000 streams open at once, one per instance: each gets the instance's Running event, then its Completed event
-     * and its end; the gateway's platform threads do not grow with the open streams.
+     * and its end; the gateway's platform threads do not grow with the open streams (heartbeats every second).
      */
     @Test
     void aThousandOpenStreams() throws Exception {
         int n = 1000;
         try (HubFixture hub = new HubFixture("ssemany");
              ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Gateway gw = hub.gateway();
+            Gateway gw = hub.gateway(o -> o.withSseHeartbeat(Duration.ofSeconds(1)));
             ReadViews views = gw.views(hub.topics.taskHub());
             Instant created = Instant.now();
             List<InstanceStatus> running = new ArrayList<>();
@@ -191,6 +193,7 @@ class EventStreamTest {
             try (SseReader warm = SseReader.open(client, statusUrl(gw, "s-0") + "/events", null).get(20, TimeUnit.SECONDS)) {
                 warm.next();
             }
+            HubFixture.await("the warm-up stream let go", () -> gw.openEventStreams() == 0);
             int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
 
             long t0 = System.nanoTime();
@@ -207,6 +210,7 @@ class EventStreamTest {
             }
             long openMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             int threadsOpen = ManagementFactory.getThreadMXBean().getThreadCount();
+            assertEquals(n, gw.openEventStreams());
 
             List<InstanceStatus> completed = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -222,6 +226,7 @@ class EventStreamTest {
                 streams.get(i).awaitEnd();
             }
             long endMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
+            HubFixture.await("every stream let go", () -> gw.openEventStreams() == 0);
             System.out.printf("%d event streams: open with their first event after %d ms; platform threads %d before, "
                     + "%d with all open; all got their terminal event and ended %d ms after the completions were "
                     + "written%n", n, openMs, threadsBefore, threadsOpen, endMs);

@@ -7,11 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.util.List;
-import java.time.Duration;
 import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.server.AbstractConnector;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,20 +29,10 @@ public final class HttpApi implements AutoCloseable {
     private final int maxBodyBytes;
     private final String publicBaseUrl;
 
-    /** Jetty's own default. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
-
     /**
      * @param publicBaseUrl base of the management URLs, or null for the scheme and host each request was sent to
      */
     public HttpApi(Router router, Hubs hubs, int maxBodyBytes, String publicBaseUrl) {
-        this(router, hubs, maxBodyBytes, publicBaseUrl, DEFAULT_IDLE_TIMEOUT);
-    }
-
-    /**
-     * @param idleTimeout how long a connection may see no traffic (long-polls and event streams wait without any)
-     */
-    public HttpApi(Router router, Hubs hubs, int maxBodyBytes, String publicBaseUrl, Duration idleTimeout) {
         this.router = router;
         this.hubs = hubs;
         this.maxBodyBytes = maxBodyBytes;
@@ -57,20 +43,7 @@ public final class HttpApi implements AutoCloseable {
             config.concurrency.useVirtualThreads = true;
             config.http.defaultContentType = JsonResponses.CONTENT_TYPE;
             config.http.maxRequestSize = maxBodyBytes;
-            config.jetty.modifyServer(server -> {
-                server.setErrorHandler(new JsonErrorHandler());
-                // Connectors are added after this hook runs: set their idle timeout as the server starts.
-                server.addEventListener(new LifeCycle.Listener() {
-                    @Override
-                    public void lifeCycleStarting(LifeCycle event) {
-                        for (Connector c : server.getConnectors()) {
-                            if (c instanceof AbstractConnector connector) {
-                                connector.setIdleTimeout(idleTimeout.toMillis());
-                            }
-                        }
-                    }
-                });
-            });
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.jetty.modifyServletContextHandler(handler -> {
                 handler.setErrorHandler(new JsonErrorHandler());
                 // Instance IDs may arrive percent-encoded with '/', '\\' or control characters in them: let them

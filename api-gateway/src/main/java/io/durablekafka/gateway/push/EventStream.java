@@ -1,6 +1,9 @@
 package io.durablekafka.gateway.push;
 
 import io.javalin.http.sse.SseClient;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -12,24 +15,24 @@ public final class EventStream {
 
     private final SseClient client;
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile boolean open = true;
-    private volatile Runnable onClose = () -> { };
+    private final List<Runnable> onClose = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean open = new AtomicBoolean(true);
 
     EventStream(SseClient client) {
         this.client = client;
         client.onClose(this::closed);
     }
 
-    /** Runs once the stream is closed, by either side. */
+    /** Adds an action run once the stream is closed, by either side (at once if it is closed already). */
     public void onClose(Runnable action) {
-        this.onClose = action;
-        if (!open) {
+        onClose.add(action);
+        if (!open.get() && onClose.remove(action)) {
             action.run();
         }
     }
 
     public boolean isOpen() {
-        return open && !client.terminated();
+        return open.get() && !client.terminated();
     }
 
     /**
@@ -72,9 +75,12 @@ public final class EventStream {
     }
 
     private void closed() {
-        if (open) {
-            open = false;
-            onClose.run();
+        if (open.compareAndSet(true, false)) {
+            for (Runnable action : List.copyOf(onClose)) {
+                if (onClose.remove(action)) {
+                    action.run();
+                }
+            }
         }
     }
 }
