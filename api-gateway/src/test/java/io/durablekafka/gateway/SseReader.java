@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -115,9 +114,5 @@ final class SseReader implements AutoCloseable {
     @Override
     public void close() {
         response.body().close();
-    }
-
-    static Duration deadline() {
-        return HubFixture.DEADLINE;
     }
 }
