@@ -3,12 +3,14 @@ package io.durablekafka.gateway;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.gateway.api.ApiRoutes;
 import io.durablekafka.gateway.api.EntityApi;
+import io.durablekafka.gateway.api.EventStreamApi;
 import io.durablekafka.gateway.api.HttpApi;
 import io.durablekafka.gateway.api.HubServices;
 import io.durablekafka.gateway.api.Hubs;
 import io.durablekafka.gateway.api.InstanceApi;
 import io.durablekafka.gateway.api.OpenApi;
 import io.durablekafka.gateway.publish.CommandPublisher;
+import io.durablekafka.gateway.push.EventStreams;
 import io.durablekafka.gateway.views.ReadViews;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,6 +59,7 @@ public final class Gateway implements AutoCloseable {
     private Path tempDir;
     private ReadViews views;
     private HttpApi http;
+    private volatile EventStreams streams;
     private Hubs hubs;
     private volatile int port = -1;
     private volatile String baseUrl;
@@ -95,12 +98,15 @@ public final class Gateway implements AutoCloseable {
             hubs = new Hubs(services, options.connections(), options.systemKey(), options.hubSystemKeys());
 
             InstanceApi instances = new InstanceApi(options.knownOrchestrations(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
-                    options.maxWait(), options.purgeWait(), InstanceApi.DEFAULT_SCAN_BUDGET);
+                    options.maxWait(), options.purgeWait(), InstanceApi.DEFAULT_SCAN_BUDGET, options.maxLongPoll());
             EntityApi entities = new EntityApi(options.knownEntities(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
                     InstanceApi.DEFAULT_SCAN_BUDGET);
-            http = new HttpApi(ApiRoutes.build(instances, entities, new OpenApi()), hubs, options.maxBodyBytes(),
-                    options.publicBaseUrl());
+            streams = new EventStreams(options.sseHeartbeat());
+            http = new HttpApi(ApiRoutes.build(instances, entities, new EventStreamApi(instances, streams),
+                    new OpenApi()), hubs, options.maxBodyBytes(), options.publicBaseUrl());
             resources.push(http);
+            // Closed before the server stops, so open streams end cleanly instead of being cut.
+            resources.push(streams);
             port = http.start(options.port());
             baseUrl = options.publicBaseUrl() != null ? options.publicBaseUrl() : "http://localhost:" + port;
             LOG.info("gateway of task hub(s) {} listening on port {} ({})", options.taskHubs(), port, baseUrl);
@@ -139,6 +145,11 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("the gateway is not started");
         }
         return baseUrl;
+    }
+
+    /** The number of open event streams (for tests and metrics). */
+    public int openEventStreams() {
+        return streams == null ? 0 : streams.openStreams();
     }
 
     public GatewayOptions options() {
