@@ -95,8 +95,9 @@ public final class ReportsApi implements AutoCloseable {
         String id = ctx.pathParam("id");
         Integer wait = waitSeconds(ctx);
         Optional<OrchestrationMetadata> report;
+        // With outputs: a cancelled report's reason is its output.
         if (wait == null) {
-            report = find(id, false);
+            report = find(id, true);
         } else {
             report = awaitEnd(id, Duration.ofSeconds(wait));
         }
@@ -175,9 +176,9 @@ public final class ReportsApi implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(client.waitForInstanceCompletion(id, wait, false));
+            return Optional.of(client.waitForInstanceCompletion(id, wait, true));
         } catch (TimeoutException stillRunning) {
-            return find(id, false);
+            return find(id, true);
         } catch (NotFoundException purgedMeanwhile) {
             return Optional.empty();
         }
