@@ -24,8 +24,9 @@ import java.util.List;
  * @param entityLock      the entity locks the current execution holds or has asked for (null outside a critical
  *                        section), so that they can be released when the instance ends
  * @param publishedStatus the runtime status last published on the {@code status} topic (null: none yet)
- * @param revision        counts the writes of this record: a cached execution is in step with the store only
- *                        when it was built from the revision stored now
+ * @param revision        counts the writes of this record (1 when created), so that readers of the changelog can
+ *                        tell versions of an instance apart and order them (a cached execution's own rule of being
+ *                        in step with the store is its execution ID and history size, see the node's replay core)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -16,8 +16,8 @@ import java.nio.ByteBuffer;
  * The encoding of the node's state store values (and so of its changelog): Smile, Jackson's binary JSON, behind a
  * one-byte format version. Smile keeps the JSON data model of the public records (any tool with Jackson reads it)
  * at a fraction of the cost of JSON text; instants are epoch milliseconds. An instance record also carries its
- * {@link InstanceState#revision() revision} in a fixed header, so the node can tell whether a cached execution is
- * in step with the store without decoding the record.
+ * {@link InstanceState#revision() revision} in a fixed header, so that a reader can order versions of a record
+ * without decoding it.
  */
 public final class StoreCodec {
 
