@@ -1,5 +1,7 @@
 package io.durablekafka.gateway;
 
+import io.durablekafka.common.observability.HealthChecks;
+import io.durablekafka.common.observability.Observability;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.gateway.api.ApiRoutes;
 import io.durablekafka.gateway.api.EntityApi;
@@ -8,6 +10,7 @@ import io.durablekafka.gateway.api.HubServices;
 import io.durablekafka.gateway.api.Hubs;
 import io.durablekafka.gateway.api.InstanceApi;
 import io.durablekafka.gateway.api.OpenApi;
+import io.durablekafka.gateway.observability.GatewayEndpoints;
 import io.durablekafka.gateway.publish.CommandPublisher;
 import io.durablekafka.gateway.views.ReadViews;
 import java.io.IOException;
@@ -52,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
     private final GatewayOptions options;
+    private final Observability observability;
     /** Everything to close, last opened first. */
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private Path tempDir;
@@ -64,7 +68,16 @@ public final class Gateway implements AutoCloseable {
     private boolean closed;
 
     public Gateway(GatewayOptions options) {
+        this(options, Observability.detached());
+    }
+
+    /**
+     * A gateway that reports to, and serves on its port ({@code /metrics}, {@code /healthz}, {@code /readyz}), the
+     * process's {@code observability}: with every role of the process registered in it, one scrape covers them all.
+     */
+    public Gateway(GatewayOptions options, Observability observability) {
         this.options = options;
+        this.observability = observability;
     }
 
     /**
@@ -99,7 +112,8 @@ public final class Gateway implements AutoCloseable {
             EntityApi entities = new EntityApi(options.knownEntities(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
                     InstanceApi.DEFAULT_SCAN_BUDGET);
             http = new HttpApi(ApiRoutes.build(instances, entities, new OpenApi()), hubs, options.maxBodyBytes(),
-                    options.publicBaseUrl());
+                    options.publicBaseUrl(), new GatewayEndpoints(observability)::install);
+            resources.push(observability.health().register("gateway", this::liveness, this::readiness));
             resources.push(http);
             port = http.start(options.port());
             baseUrl = options.publicBaseUrl() != null ? options.publicBaseUrl() : "http://localhost:" + port;
@@ -113,6 +127,29 @@ public final class Gateway implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Live unless the views' consumer of a hub stopped for good (it retries what it can). */
+    private HealthChecks.Check liveness() {
+        for (HubServices hub : hubs.all()) {
+            Throwable failure = hub.views().positions().failure();
+            if (failure != null) {
+                return HealthChecks.Check.failing("the views of hub " + hub.name() + " stopped: " + failure);
+            }
+        }
+        return HealthChecks.Check.OK;
+    }
+
+    /** Ready while the views of every hub caught up at start and have not stopped since. */
+    private HealthChecks.Check readiness() {
+        List<String> reasons = new ArrayList<>();
+        for (HubServices hub : hubs.all()) {
+            String reason = hub.views().notReadyReason();
+            if (reason != null) {
+                reasons.add(reason);
+            }
+        }
+        return reasons.isEmpty() ? HealthChecks.Check.OK : HealthChecks.Check.failing(String.join("; ", reasons));
     }
 
     /** The read views of a served hub (name case-insensitive), after {@link #start()}. */

@@ -70,6 +70,8 @@ public final class ReadViews implements AutoCloseable {
     private ViewTailer tailer;
     private ScheduledExecutorService reaper;
     private Map<TopicPartition, Long> previousCommitted;
+    /** {@link #start} saw the views reach the topics' ends. */
+    private volatile boolean caughtUp;
 
     /**
      * @param admin          used for offsets and topic metadata; not closed by this object
@@ -124,6 +126,7 @@ public final class ReadViews implements AutoCloseable {
                     failure);
         }
         LOG.info("views of hub {} caught up ({} partitions) in {}", topics.taskHub(), ends.size(), storeDir);
+        caughtUp = true;
         if (reapInterval != null && !reapInterval.isZero() && !reapInterval.isNegative()) {
             reaper = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "dk-gateway-reaper-" + topics.taskHub());
@@ -137,6 +140,18 @@ public final class ReadViews implements AutoCloseable {
 
     public TopicNames topics() {
         return topics;
+    }
+
+    /**
+     * Why the views cannot serve (for the readiness probe), or null when they can: they caught up with the topics
+     * at start and their consumer has not stopped for good since.
+     */
+    public String notReadyReason() {
+        Throwable failure = positions.failure();
+        if (failure != null) {
+            return "the views of hub " + topics.taskHub() + " stopped: " + failure;
+        }
+        return caughtUp ? null : "the views of hub " + topics.taskHub() + " have not caught up yet";
     }
 
     public ViewStore store() {

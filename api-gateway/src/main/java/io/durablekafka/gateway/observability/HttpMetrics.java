@@ -1,0 +1,63 @@
+package io.durablekafka.gateway.observability;
+
+import io.durablekafka.gateway.api.HttpApi;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Counts and times the gateway's HTTP requests by method, route template and status
+ * ({@code dk_http_server_requests_seconds}). Requests that matched no route share the route tag
+ * {@value #UNMATCHED}, so that scanners probing random paths add no series. Timers are cached by route, method
+ * and status: a request costs two map lookups and an array read, no allocation of our own.
+ */
+final class HttpMetrics {
+
+    static final String UNMATCHED = "(unmatched)";
+    private static final String START_ATTRIBUTE = "dk.start.nanos";
+
+    private final MeterRegistry meters;
+    /** route template → method → timers by status code. */
+    private final ConcurrentMap<String, ConcurrentMap<String, AtomicReferenceArray<Timer>>> timers =
+            new ConcurrentHashMap<>();
+
+    HttpMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    void before(Context ctx) {
+        ctx.attribute(START_ATTRIBUTE, System.nanoTime());
+    }
+
+    void after(Context ctx) {
+        Long start = ctx.attribute(START_ATTRIBUTE);
+        if (start == null) {
+            return;
+        }
+        String route = ctx.attribute(HttpApi.ROUTE_ATTRIBUTE);
+        timer(route == null ? UNMATCHED : route, ctx.method().name(), ctx.statusCode())
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer timer(String route, String method, int status) {
+        var byMethod = timers.computeIfAbsent(route, r -> new ConcurrentHashMap<>());
+        var byStatus = byMethod.computeIfAbsent(method, m -> new AtomicReferenceArray<>(600));
+        int index = status >= 100 && status < 600 ? status : 0;
+        Timer t = byStatus.get(index);
+        if (t == null) {
+            t = Timer.builder("dk.http.server.requests")
+                    .description("HTTP requests the gateway answered, by method, route template and status")
+                    .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(meters);
+            byStatus.set(index, t); // registering twice returns the same timer: a race only repeats the lookup
+        }
+        return t;
+    }
+}
