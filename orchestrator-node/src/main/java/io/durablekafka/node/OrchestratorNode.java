@@ -36,7 +36,7 @@ public final class OrchestratorNode implements AutoCloseable {
     private final Observability observability;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
-    private AutoCloseable healthRegistration;
+    private final AutoCloseable healthRegistration;
     private Path tempStateDir;
 
     public OrchestratorNode(NodeOptions options, FunctionRegistry registry) {
@@ -48,6 +48,8 @@ public final class OrchestratorNode implements AutoCloseable {
         this.options = options;
         this.registry = registry;
         this.observability = observability;
+        // From construction on, so that a node not started yet (or still joining) reads as not ready.
+        this.healthRegistration = observability.health().register("node", this::liveness, this::readiness);
     }
 
     /** Creates the hub's topics if needed and starts processing; returns without waiting for partitions. */
@@ -63,7 +65,6 @@ public final class OrchestratorNode implements AutoCloseable {
         // Kafka Streams' own metrics (commit latency, process rates) and those of its clients (consumer lag).
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(observability.registry());
-        healthRegistration = observability.health().register("node", this::liveness, this::readiness);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
