@@ -3,8 +3,8 @@ package io.durablekafka.worker.metrics;
 import io.durablekafka.common.observability.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.durablekafka.common.observability.LatencyBuckets;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -63,11 +63,9 @@ public final class WorkerMetrics {
         Outcome[] outcomes = Outcome.values();
         Timer[] t = new Timer[outcomes.length];
         for (Outcome o : outcomes) {
-            t[o.ordinal()] = Timer.builder("dk.activity.duration")
+            t[o.ordinal()] = LatencyBuckets.apply(Timer.builder("dk.activity.duration")
                     .description("Time an activity function ran, by activity name and outcome")
-                    .tag("activity", activity).tag("outcome", o.name())
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+                    .tag("activity", activity).tag("outcome", o.name()))
                     .register(meters);
         }
         return t;

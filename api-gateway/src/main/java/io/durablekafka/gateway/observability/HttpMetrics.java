@@ -3,8 +3,8 @@ package io.durablekafka.gateway.observability;
 import io.durablekafka.gateway.api.HttpApi;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.durablekafka.common.observability.LatencyBuckets;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -50,11 +50,9 @@ final class HttpMetrics {
         int index = status >= 100 && status < 600 ? status : 0;
         Timer t = byStatus.get(index);
         if (t == null) {
-            t = Timer.builder("dk.http.server.requests")
+            t = LatencyBuckets.apply(Timer.builder("dk.http.server.requests")
                     .description("HTTP requests the gateway answered, by method, route template and status")
-                    .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                    .tag("method", method).tag("route", route).tag("status", Integer.toString(status)))
                     .register(meters);
             byStatus.set(index, t); // registering twice returns the same timer: a race only repeats the lookup
         }

@@ -7,9 +7,9 @@ import io.durablekafka.node.instance.StepResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.durablekafka.common.observability.LatencyBuckets;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,10 +52,8 @@ public final class NodeMetrics {
     public NodeMetrics(MeterRegistry meters, Set<String> orchestrationNames) {
         this.meters = meters;
         this.knownNames = Set.copyOf(orchestrationNames);
-        this.stepTimer = Timer.builder("dk.node.step.duration")
-                .description("Time the node spent on one input record of orchestrations (decode, step, writes)")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+        this.stepTimer = LatencyBuckets.apply(Timer.builder("dk.node.step.duration")
+                .description("Time the node spent on one input record of orchestrations (decode, step, writes)"))
                 .register(meters);
         this.deadLetters = Counter.builder(MetricNames.DEAD_LETTERS).tag(MetricNames.ROLE, "node")
                 .description("Records written to the dead-letter topic").register(meters);
