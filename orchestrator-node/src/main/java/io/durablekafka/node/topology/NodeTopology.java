@@ -55,9 +55,9 @@ public final class NodeTopology {
                 NodeMetrics.detached(registry.orchestrationNames()));
     }
 
-    private static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings,
-                                  Duration earlyCommitSpacing, Duration commitInterval, Clock clock,
-                                  NodeMetrics metrics) {
+    /** With the clock of steps and the meters (tests). */
+    static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings,
+                          Duration earlyCommitSpacing, Duration commitInterval, Clock clock, NodeMetrics metrics) {
         Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
         Serializer<Object> raw = (topic, value) -> (byte[]) value;
         CommitPacer pacer = new CommitPacer(earlyCommitSpacing, commitInterval);
