@@ -44,7 +44,8 @@ class ObservabilityTest {
 
     @Test
     void localClusterServesOneScrapeAndProbesForAllRolesOnTheGatewayPort() {
-        try (LocalCluster cluster = LocalCluster.start(settings("Obs", Map.of()), registry, 0, null)) {
+        Settings settings = settings("Obs", Map.of());
+        try (LocalCluster cluster = LocalCluster.start(settings, registry, 0, null)) {
             String base = cluster.baseUrl();
             JsonNode ready = awaitStatus(base + "/readyz", 200);
             assertEquals("UP", ready.path("status").asText());
@@ -82,6 +83,21 @@ class ObservabilityTest {
             assertTrue(m.has("kafka_consumer_fetch_manager_records_lag_max"), "consumer lag");
             assertTrue(m.has("jvm_memory_used_bytes") && m.has("jvm_gc_pause_seconds_count") || m.has("jvm_gc_memory_allocated_bytes_total"));
             assertTrue(m.has("jvm_threads_live_threads") && m.has("process_cpu_usage"));
+
+            // Records nobody can read go to the dead-letter topic, counted by the role that wrote them.
+            var topics = new io.durablekafka.common.topics.TopicNames(settings.taskHub());
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of(
+                    "bootstrap.servers", SharedKafka.bootstrapServers()),
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.StringSerializer())) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.orchestrations(), "x", "not json"));
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.tasks("default"), "x", "not json"));
+            }
+            Conditions.await("a dead letter from the node and one from the worker", DEADLINE, () -> {
+                PrometheusText now = scrape(base + "/metrics");
+                return now.sum("dk_dead_letters_total", Map.of("role", "node")) == 1
+                        && now.sum("dk_dead_letters_total", Map.of("role", "worker")) == 1;
+            });
         }
     }
 
