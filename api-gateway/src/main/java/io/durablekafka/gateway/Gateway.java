@@ -99,6 +99,7 @@ public final class Gateway implements AutoCloseable {
                 ReadViews views = new ReadViews(topics, admin, clientConfig(), viewDirectory(hub),
                         ReadViews.DEFAULT_REAP_INTERVAL);
                 resources.push(views);
+                views.bindMetrics(observability.registry());
                 views.start(START_TIMEOUT);
                 CommandPublisher publisher = new CommandPublisher(clientConfig(), topics.orchestrations(),
                         "dk-gateway-" + hub);

@@ -78,6 +78,9 @@ class ObservabilityTest {
             assertTrue(m.sum("dk_http_server_requests_seconds_count", Map.of("method", "POST",
                     "route", WEBHOOKS + "/orchestrators/{functionName}", "status", "202")) >= 5);
             assertTrue(m.sum("dk_http_server_requests_seconds_count", Map.of("route", "/readyz", "status", "200")) >= 1);
+            double startSeconds = m.sum("dk_http_server_requests_seconds_sum", Map.of("method", "POST",
+                    "route", WEBHOOKS + "/orchestrators/{functionName}", "status", "202"));
+            assertTrue(startSeconds > 0 && startSeconds < 30, "time of the starts: " + startSeconds);
             // Kafka's own metrics through Micrometer's binders: Streams' commit latency, the consumers' lag.
             assertTrue(m.has("kafka_stream_thread_commit_latency_avg"), "Kafka Streams commit latency");
             assertTrue(m.has("kafka_consumer_fetch_manager_records_lag_max"), "consumer lag");
@@ -138,6 +141,8 @@ class ObservabilityTest {
                     PrometheusText gatewayMetrics = scrape(base + "/metrics");
                     assertTrue(gatewayMetrics.has("dk_http_server_requests_seconds_count"));
                     assertFalse(gatewayMetrics.has("dk_node_step_duration_seconds_count"));
+                    assertTrue(gatewayMetrics.samples.stream().anyMatch(s -> s.name().equals(
+                            "kafka_consumer_fetch_manager_records_lag_max")), "the views' consumer lag");
                 }
             }
             // The node gone, the worker still serves (its consumers keep their assignment); its probes still answer.

@@ -22,7 +22,6 @@ public final class GatewayEndpoints {
     }
 
     public void install(JavalinConfig config) {
-        config.routes.before(httpMetrics::before);
         config.routes.after(httpMetrics::after);
         config.routes.get(ProbeResponses.METRICS_PATH, this::metrics);
         config.routes.get(ProbeResponses.LIVENESS_PATH, ctx -> probe(ctx, true));

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.durablekafka.common.observability.LatencyBuckets;
 import io.micrometer.core.instrument.Timer;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -14,12 +15,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Counts and times the gateway's HTTP requests by method, route template and status
  * ({@code dk_http_server_requests_seconds}). Requests that matched no route share the route tag
  * {@value #UNMATCHED}, so that scanners probing random paths add no series. Timers are cached by route, method
- * and status: a request costs two map lookups and an array read, no allocation of our own.
+ * and status: a request costs two map lookups and an array read, no allocation of our own. The start is Jetty's
+ * own time stamp of the request (taken before its headers were parsed), so nothing is stored per request.
  */
 final class HttpMetrics {
 
     static final String UNMATCHED = "(unmatched)";
-    private static final String START_ATTRIBUTE = "dk.start.nanos";
 
     private final MeterRegistry meters;
     /** route template → method → timers by status code. */
@@ -30,15 +31,12 @@ final class HttpMetrics {
         this.meters = meters;
     }
 
-    void before(Context ctx) {
-        ctx.attribute(START_ATTRIBUTE, System.nanoTime());
-    }
-
     void after(Context ctx) {
-        Long start = ctx.attribute(START_ATTRIBUTE);
-        if (start == null) {
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        if (request == null) {
             return;
         }
+        long start = request.getBeginNanoTime();
         String route = ctx.attribute(HttpApi.ROUTE_ATTRIBUTE);
         timer(route == null ? UNMATCHED : route, ctx.method().name(), ctx.statusCode())
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

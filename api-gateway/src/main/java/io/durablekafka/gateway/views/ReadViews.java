@@ -70,6 +70,9 @@ public final class ReadViews implements AutoCloseable {
     private ViewTailer tailer;
     private ScheduledExecutorService reaper;
     private Map<TopicPartition, Long> previousCommitted;
+    /** Where the views' consumer reports its metrics (consumer lag); none unless set before {@link #start}. */
+    private io.micrometer.core.instrument.MeterRegistry meters;
+    private AutoCloseable consumerMetrics;
     /** {@link #start} saw the views reach the topics' ends. */
     private volatile boolean caughtUp;
 
@@ -85,6 +88,11 @@ public final class ReadViews implements AutoCloseable {
         this.consumerConfig = consumerConfig;
         this.storeDir = storeDir;
         this.reapInterval = reapInterval;
+    }
+
+    /** Reports the views' consumer metrics (its lag behind the topics among them) to {@code meters}. */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
     }
 
     /** Builds the views and returns once they have consumed every partition up to its current end. */
@@ -116,6 +124,9 @@ public final class ReadViews implements AutoCloseable {
         store = ViewStore.open(storeDir);
         tailer = new ViewTailer(consumerConfig, topics, partitionCounts, orchestrationsStart, store, positions,
                 notifier);
+        if (meters != null) {
+            consumerMetrics = tailer.bindMetrics(meters);
+        }
         tailer.start();
 
         Map<TopicPartition, Long> ends = endOffsets(allPartitions(), remaining(deadline));
@@ -420,6 +431,13 @@ public final class ReadViews implements AutoCloseable {
                 reaper.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if (consumerMetrics != null) {
+            try {
+                consumerMetrics.close();
+            } catch (Exception e) {
+                LOG.debug("unbinding the view consumer's metrics failed", e);
             }
         }
         if (tailer != null) {
