@@ -2,6 +2,7 @@ package io.durablekafka.common.observability;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -57,7 +58,7 @@ public final class HealthChecks {
     private Report evaluate(boolean live) {
         Map<String, Check> results = new LinkedHashMap<>();
         boolean ok = live || !components.isEmpty();
-        for (var e : new java.util.TreeMap<>(components).entrySet()) {
+        for (var e : new TreeMap<>(components).entrySet()) {
             Check check;
             try {
                 check = (live ? e.getValue().liveness() : e.getValue().readiness()).get();
