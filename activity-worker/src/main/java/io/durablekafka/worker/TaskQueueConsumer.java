@@ -1,8 +1,8 @@
 package io.durablekafka.worker;
 
 import io.durablekafka.common.messages.ActivityRequest;
-import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.messages.CompleteTask;
+import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.worker.commit.OffsetTracker;
 import io.durablekafka.worker.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;

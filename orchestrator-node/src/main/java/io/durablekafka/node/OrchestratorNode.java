@@ -6,6 +6,7 @@ import io.durablekafka.common.topics.TopicProvisioner;
 import io.durablekafka.node.metrics.NodeMetrics;
 import io.durablekafka.node.topology.NodeTopology;
 import io.durablekafka.sdk.FunctionRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,7 +20,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +34,9 @@ public final class OrchestratorNode implements AutoCloseable {
     private final NodeOptions options;
     private final FunctionRegistry registry;
     private final Observability observability;
+    private final AutoCloseable healthRegistration;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
-    private final AutoCloseable healthRegistration;
     private Path tempStateDir;
 
     public OrchestratorNode(NodeOptions options, FunctionRegistry registry) {
