@@ -69,8 +69,9 @@ class ObservabilityTest {
             assertEquals(3, m.sum("dk_orchestrations_completed_total", Map.of("name", "HelloCities")));
             assertEquals(1, m.sum("dk_orchestrations_failed_total", Map.of("name", "Boom")));
             assertEquals(1, m.sum("dk_orchestrations_terminated_total", Map.of("name", "WaitForGo")));
-            assertEquals(9, m.sum("dk_activity_duration_seconds_count", Map.of("activity", "SayHello", "outcome", "completed")));
-            assertEquals(1, m.sum("dk_activity_duration_seconds_count", Map.of("activity", "Throw", "outcome", "failed")));
+            // Activities are at-least-once: a rebalance may run one again, so these are lower bounds.
+            assertTrue(m.sum("dk_activity_duration_seconds_count", Map.of("activity", "SayHello", "outcome", "completed")) >= 9);
+            assertTrue(m.sum("dk_activity_duration_seconds_count", Map.of("activity", "Throw", "outcome", "failed")) >= 1);
             assertTrue(m.sum("dk_node_step_duration_seconds_count", Map.of()) >= 5 + 9 + 2);
             assertTrue(m.has("dk_node_step_duration_seconds_bucket"));
             assertTrue(m.has("dk_node_instances_in_flight"));
@@ -135,8 +136,8 @@ class ObservabilityTest {
                     assertFalse(nodeMetrics.has("dk_activity_duration_seconds_count"), "the worker's meters are elsewhere");
                     assertTrue(nodeMetrics.has("jvm_memory_used_bytes"));
                     PrometheusText workerMetrics = scrape(workerUrl + "/metrics");
-                    assertEquals(3, workerMetrics.sum("dk_activity_duration_seconds_count",
-                            Map.of("activity", "SayHello", "outcome", "completed")));
+                    assertTrue(workerMetrics.sum("dk_activity_duration_seconds_count",
+                            Map.of("activity", "SayHello", "outcome", "completed")) >= 3);
                     assertFalse(workerMetrics.has("dk_orchestrations_completed_total"));
                     PrometheusText gatewayMetrics = scrape(base + "/metrics");
                     assertTrue(gatewayMetrics.has("dk_http_server_requests_seconds_count"));
