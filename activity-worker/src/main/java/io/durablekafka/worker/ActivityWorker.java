@@ -1,6 +1,9 @@
 package io.durablekafka.worker;
 
+import io.durablekafka.common.observability.HealthChecks;
+import io.durablekafka.common.observability.Observability;
 import io.durablekafka.sdk.FunctionRegistry;
+import io.durablekafka.worker.metrics.WorkerMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,14 +29,22 @@ public final class ActivityWorker implements AutoCloseable {
 
     private final WorkerOptions options;
     private final FunctionRegistry registry;
-    private final List<TaskQueueConsumer> consumers = new ArrayList<>();
-    private final List<Thread> pollThreads = new ArrayList<>();
+    private final Observability observability;
+    private final List<TaskQueueConsumer> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Thread> pollThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private AutoCloseable healthRegistration;
     private ResultPublisher publisher;
-    private State state = State.NEW;
+    private volatile State state = State.NEW;
 
     public ActivityWorker(WorkerOptions options, FunctionRegistry registry) {
+        this(options, registry, Observability.detached());
+    }
+
+    /** A worker that reports its meters and health checks to the process's {@code observability}. */
+    public ActivityWorker(WorkerOptions options, FunctionRegistry registry, Observability observability) {
         this.options = Objects.requireNonNull(options, "options");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.observability = Objects.requireNonNull(observability, "observability");
     }
 
     public synchronized void start() {
@@ -45,12 +56,13 @@ public final class ActivityWorker implements AutoCloseable {
             publisher = new ResultPublisher(options);
             Semaphore permits = new Semaphore(options.concurrency());
             ActivityRunner runner = new ActivityRunner(registry);
+            WorkerMetrics metrics = new WorkerMetrics(observability.registry(), registry.activityNames());
             for (String queue : options.taskQueues()) {
                 if (registry.activityNames().stream().noneMatch(a -> registry.taskQueueOf(a).equals(queue))) {
                     LOG.warn("task queue '{}' has no registered activity; its requests will fail with ActivityNotFound",
                             queue);
                 }
-                consumers.add(new TaskQueueConsumer(options, queue, permits, runner, publisher));
+                consumers.add(new TaskQueueConsumer(options, queue, permits, runner, publisher, metrics));
             }
         } catch (RuntimeException e) {
             consumers.forEach(TaskQueueConsumer::closeUnstarted);
@@ -62,8 +74,38 @@ public final class ActivityWorker implements AutoCloseable {
             Thread thread = Thread.ofPlatform().name("dk-worker-" + consumer.queue()).start(consumer);
             pollThreads.add(thread);
         }
+        healthRegistration = observability.health().register("worker", this::liveness, this::readiness);
         LOG.info("activity worker of task hub '{}' serving {} with concurrency {}", options.topics().taskHub(),
                 options.taskQueues(), options.concurrency());
+    }
+
+    /** Live while every poll loop runs (a loop ends only at close, or when its queue's consumer broke). */
+    private HealthChecks.Check liveness() {
+        if (state != State.STARTED) {
+            return HealthChecks.Check.OK; // stopping on purpose is not a dead loop
+        }
+        List<String> dead = new ArrayList<>();
+        for (Thread t : pollThreads) {
+            if (!t.isAlive()) {
+                dead.add(t.getName());
+            }
+        }
+        return dead.isEmpty() ? HealthChecks.Check.OK : HealthChecks.Check.failing("poll loops ended: " + dead);
+    }
+
+    /** Ready when every task queue's consumer has joined its group and holds its assignment. */
+    private HealthChecks.Check readiness() {
+        if (state != State.STARTED) {
+            return HealthChecks.Check.failing("the worker is " + state.name().toLowerCase());
+        }
+        List<String> waiting = new ArrayList<>();
+        for (TaskQueueConsumer c : consumers) {
+            if (!c.joined()) {
+                waiting.add(c.queue());
+            }
+        }
+        return waiting.isEmpty() ? HealthChecks.Check.OK
+                : HealthChecks.Check.failing("task queues without a group assignment yet: " + waiting);
     }
 
     /** Stops as {@link #close(Duration)} does, giving running activities {@link #DEFAULT_SHUTDOWN_TIMEOUT}. */
@@ -81,6 +123,13 @@ public final class ActivityWorker implements AutoCloseable {
             return;
         }
         state = State.CLOSED;
+        if (healthRegistration != null) {
+            try {
+                healthRegistration.close();
+            } catch (Exception e) {
+                LOG.debug("removing the health checks failed", e);
+            }
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         consumers.forEach(c -> c.stop(deadline));
         long joinUntil = deadline + CLOSE_MARGIN.toNanos();

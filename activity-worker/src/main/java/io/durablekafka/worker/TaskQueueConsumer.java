@@ -1,8 +1,11 @@
 package io.durablekafka.worker;
 
 import io.durablekafka.common.messages.ActivityRequest;
+import io.durablekafka.common.messages.CompleteTask;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.worker.commit.OffsetTracker;
+import io.durablekafka.worker.metrics.WorkerMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -58,6 +61,11 @@ final class TaskQueueConsumer implements Runnable {
     /** Requests received while the worker was at capacity, in arrival order; poll thread only. */
     private final Deque<Received> waiting = new ArrayDeque<>();
     private final ExecutorService activities;
+    private final WorkerMetrics metrics;
+    /** The consumer's own metrics (lag, fetch rates), bound for as long as the consumer lives. */
+    private final KafkaClientMetrics consumerMetrics;
+    /** The group gave this consumer an assignment (possibly empty) since it subscribed: it is serving. */
+    private volatile boolean joined;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile long deadlineNanos;
@@ -67,8 +75,9 @@ final class TaskQueueConsumer implements Runnable {
     }
 
     TaskQueueConsumer(WorkerOptions options, String queue, Semaphore permits, ActivityRunner runner,
-                      ResultPublisher publisher) {
+                      ResultPublisher publisher, WorkerMetrics metrics) {
         this.queue = queue;
+        this.metrics = metrics;
         this.topic = options.topics().tasks(queue);
         this.permits = permits;
         this.runner = runner;
@@ -77,6 +86,8 @@ final class TaskQueueConsumer implements Runnable {
                 new ByteArrayDeserializer());
         this.activities = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("dk-activity-" + queue + "-", 0).factory());
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(metrics.registry());
     }
 
     static Properties consumerConfig(WorkerOptions options, String queue) {
@@ -99,6 +110,11 @@ final class TaskQueueConsumer implements Runnable {
         return queue;
     }
 
+    /** Whether the consumer has joined its group and been given its partitions. */
+    boolean joined() {
+        return joined;
+    }
+
     /** Ends the loop; activities still running get until {@code deadlineNanos} (System.nanoTime) to finish. */
     void stop(long deadlineNanos) {
         this.deadlineNanos = deadlineNanos;
@@ -108,6 +124,7 @@ final class TaskQueueConsumer implements Runnable {
 
     /** Releases the clients of a consumer whose loop never ran. */
     void closeUnstarted() {
+        consumerMetrics.close();
         activities.shutdownNow();
         consumer.close(Duration.ZERO);
     }
@@ -135,6 +152,8 @@ final class TaskQueueConsumer implements Runnable {
             LOG.error("task queue '{}' did not shut down cleanly", queue, e);
         } finally {
             activities.shutdownNow();
+            joined = false;
+            consumerMetrics.close();
             try {
                 consumer.close(CLOSE_TIMEOUT);
             } catch (Exception e) {
@@ -183,6 +202,7 @@ final class TaskQueueConsumer implements Runnable {
         // Sent from the poll thread so that dead letters keep the order of their source partition; only the
         // wait for the acknowledgement happens elsewhere.
         var sent = publisher.deadLetter(record, reason);
+        metrics.deadLettered();
         activities.execute(() -> {
             try {
                 sent.get();
@@ -214,7 +234,10 @@ final class TaskQueueConsumer implements Runnable {
     private void runActivity(Received received) {
         ActivityRequest request = received.request();
         try {
+            long startNanos = System.nanoTime();
             OrchestrationMessage result = runner.run(request, queue);
+            metrics.activityRan(request.name(), result instanceof CompleteTask ? WorkerMetrics.Outcome.completed
+                    : WorkerMetrics.Outcome.failed, System.nanoTime() - startNanos);
             if (Thread.interrupted() && stopping) {
                 LOG.info("activity '{}' (task {} of {}) abandoned at shutdown; it will run again", request.name(),
                         request.taskId(), request.instanceId());
@@ -335,6 +358,7 @@ final class TaskQueueConsumer implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            joined = true;
             if (!partitions.isEmpty()) {
                 LOG.info("task queue '{}': partitions assigned {}", queue, partitions);
             }

@@ -24,6 +24,12 @@ public record WorkerOptions(String bootstrapServers, TopicNames topics, Set<Stri
     public static final String TASK_QUEUES = "dk.worker.task.queues";
     public static final String CONCURRENCY = "dk.worker.concurrency";
     public static final int DEFAULT_CONCURRENCY = 64;
+    /**
+     * Port of the worker's management endpoints (/metrics, /healthz, /readyz) when it runs as a role of its own:
+     * default {@value #DEFAULT_MANAGEMENT_PORT}, 0 any free port, negative none. Read by the launcher.
+     */
+    public static final String MANAGEMENT_PORT = "dk.worker.management.port";
+    public static final int DEFAULT_MANAGEMENT_PORT = 7073;
 
     public WorkerOptions {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");

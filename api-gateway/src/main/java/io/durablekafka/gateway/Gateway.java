@@ -1,5 +1,7 @@
 package io.durablekafka.gateway;
 
+import io.durablekafka.common.observability.HealthChecks;
+import io.durablekafka.common.observability.Observability;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.gateway.api.ApiRoutes;
 import io.durablekafka.gateway.api.EntityApi;
@@ -9,6 +11,7 @@ import io.durablekafka.gateway.api.HubServices;
 import io.durablekafka.gateway.api.Hubs;
 import io.durablekafka.gateway.api.InstanceApi;
 import io.durablekafka.gateway.api.OpenApi;
+import io.durablekafka.gateway.observability.GatewayEndpoints;
 import io.durablekafka.gateway.publish.CommandPublisher;
 import io.durablekafka.gateway.push.EventStreams;
 import io.durablekafka.gateway.views.ReadViews;
@@ -54,6 +57,7 @@ public final class Gateway implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
     private final GatewayOptions options;
+    private final Observability observability;
     /** Everything to close, last opened first. */
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private Path tempDir;
@@ -67,7 +71,16 @@ public final class Gateway implements AutoCloseable {
     private boolean closed;
 
     public Gateway(GatewayOptions options) {
+        this(options, Observability.detached());
+    }
+
+    /**
+     * A gateway that reports to, and serves on its port ({@code /metrics}, {@code /healthz}, {@code /readyz}), the
+     * process's {@code observability}: with every role of the process registered in it, one scrape covers them all.
+     */
+    public Gateway(GatewayOptions options, Observability observability) {
         this.options = options;
+        this.observability = observability;
     }
 
     /**
@@ -89,6 +102,7 @@ public final class Gateway implements AutoCloseable {
                 ReadViews views = new ReadViews(topics, admin, clientConfig(), viewDirectory(hub),
                         ReadViews.DEFAULT_REAP_INTERVAL);
                 resources.push(views);
+                views.bindMetrics(observability.registry());
                 views.start(START_TIMEOUT);
                 CommandPublisher publisher = new CommandPublisher(clientConfig(), topics.orchestrations(),
                         "dk-gateway-" + hub);
@@ -103,7 +117,9 @@ public final class Gateway implements AutoCloseable {
                     InstanceApi.DEFAULT_SCAN_BUDGET);
             streams = new EventStreams(options.sseHeartbeat());
             http = new HttpApi(ApiRoutes.build(instances, entities, new EventStreamApi(instances, streams),
-                    new OpenApi()), hubs, options.maxBodyBytes(), options.publicBaseUrl());
+                    new OpenApi()), hubs, options.maxBodyBytes(), options.publicBaseUrl(),
+                    new GatewayEndpoints(observability)::install);
+            resources.push(observability.health().register("gateway", this::liveness, this::readiness));
             resources.push(http);
             // Closed before the server stops, so open streams end cleanly instead of being cut.
             resources.push(streams);
@@ -119,6 +135,29 @@ public final class Gateway implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Live unless the views' consumer of a hub stopped for good (it retries what it can). */
+    private HealthChecks.Check liveness() {
+        for (HubServices hub : hubs.all()) {
+            Throwable failure = hub.views().positions().failure();
+            if (failure != null) {
+                return HealthChecks.Check.failing("the views of hub " + hub.name() + " stopped: " + failure);
+            }
+        }
+        return HealthChecks.Check.OK;
+    }
+
+    /** Ready while the views of every hub caught up at start and have not stopped since. */
+    private HealthChecks.Check readiness() {
+        List<String> reasons = new ArrayList<>();
+        for (HubServices hub : hubs.all()) {
+            String reason = hub.views().notReadyReason();
+            if (reason != null) {
+                reasons.add(reason);
+            }
+        }
+        return reasons.isEmpty() ? HealthChecks.Check.OK : HealthChecks.Check.failing(String.join("; ", reasons));
     }
 
     /** The read views of a served hub (name case-insensitive), after {@link #start()}. */

@@ -1,6 +1,7 @@
 package io.durablekafka.deploy;
 
 import io.durablekafka.common.config.Settings;
+import io.durablekafka.common.observability.Observability;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
 import io.durablekafka.node.NodeOptions;
@@ -20,11 +21,13 @@ public final class LocalCluster implements AutoCloseable {
     private final OrchestratorNode node;
     private final ActivityWorker worker;
     private final Gateway gateway;
+    private final Observability observability;
 
-    private LocalCluster(OrchestratorNode node, ActivityWorker worker, Gateway gateway) {
+    private LocalCluster(OrchestratorNode node, ActivityWorker worker, Gateway gateway, Observability observability) {
         this.node = node;
         this.worker = worker;
         this.gateway = gateway;
+        this.observability = observability;
     }
 
     /**
@@ -36,21 +39,25 @@ public final class LocalCluster implements AutoCloseable {
         if (dataDir != null) {
             nodeOptions = nodeOptions.withStateDir(dataDir.resolve("node"));
         }
-        OrchestratorNode node = new OrchestratorNode(nodeOptions, registry).start();
+        // One registry and one set of probes for the three roles, served on the gateway's port.
+        Observability observability = Observability.forProcess();
+        OrchestratorNode node = null;
         ActivityWorker worker = null;
         Gateway gateway = null;
         try {
-            worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry);
+            node = new OrchestratorNode(nodeOptions, registry, observability).start();
+            worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry, observability);
             worker.start();
             GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames()).withPort(port);
-            gateway = new Gateway(dataDir == null ? g : g.withDataDir(dataDir.resolve("gateway")));
+            gateway = new Gateway(dataDir == null ? g : g.withDataDir(dataDir.resolve("gateway")), observability);
             gateway.start();
             node.awaitRunning(Duration.ofSeconds(60));
-            return new LocalCluster(node, worker, gateway);
+            return new LocalCluster(node, worker, gateway, observability);
         } catch (RuntimeException e) {
             closeQuietly(gateway);
             closeQuietly(worker);
             closeQuietly(node);
+            observability.close();
             throw e;
         }
     }
@@ -68,6 +75,7 @@ public final class LocalCluster implements AutoCloseable {
         closeQuietly(gateway);
         closeQuietly(worker);
         closeQuietly(node);
+        observability.close();
     }
 
     private static void closeQuietly(AutoCloseable c) {

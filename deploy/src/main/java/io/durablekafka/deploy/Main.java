@@ -5,11 +5,7 @@ import io.durablekafka.deploy.benchmark.Benchmark;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
 import io.durablekafka.kafka.KafkaCluster;
-import io.durablekafka.node.NodeOptions;
-import io.durablekafka.node.OrchestratorNode;
 import io.durablekafka.sdk.FunctionRegistry;
-import io.durablekafka.worker.ActivityWorker;
-import io.durablekafka.worker.WorkerOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,6 +75,7 @@ public final class Main {
         System.out.println("  task hub:       " + settings.taskHub());
         System.out.println("  data directory: " + dataDir);
         System.out.println("  orchestrations: " + registry.orchestrationNames());
+        System.out.println("  metrics:        " + cluster.baseUrl() + "/metrics (probes: /healthz, /readyz)");
         System.out.println("  try:            curl -i -X POST " + cluster.baseUrl()
                 + "/runtime/webhooks/durabletask/orchestrators/HelloCities");
         System.out.println("Press Ctrl-C to stop.");
@@ -88,15 +85,7 @@ public final class Main {
     private static void role(String role, Map<String, String> options) throws InterruptedException {
         Settings settings = settingsWith(options);
         FunctionRegistry registry = FunctionRegistry.discover();
-        AutoCloseable running = switch (role) {
-            case "node" -> new OrchestratorNode(NodeOptions.fromSettings(settings, registry), registry).start();
-            case "worker" -> {
-                ActivityWorker worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry);
-                worker.start();
-                yield worker;
-            }
-            default -> new Gateway(GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames())).start();
-        };
+        Role running = Role.start(role, settings, registry);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -106,7 +95,10 @@ public final class Main {
             }
             stopped.countDown();
         }));
-        String where = running instanceof Gateway g ? " at " + g.baseUrl() : "";
+        String where = running.running() instanceof Gateway g ? " at " + g.baseUrl() : "";
+        if (running.managementUrl() != null) {
+            where += "; metrics and probes at " + running.managementUrl() + "/metrics, /healthz, /readyz";
+        }
         System.out.println("durable-kafka " + role + " running" + where + " (Kafka " + settings.bootstrapServers()
                 + ", task hub " + settings.taskHub() + "). Press Ctrl-C to stop.");
         stopped.await();
@@ -181,9 +173,9 @@ public final class Main {
         System.out.println("""
                 usage: durable-kafka <role> [options]
                   local-cluster [--port 7071] [--data-dir .data]   embedded Kafka + node + worker + gateway, with the samples
-                  gateway  [--port 7071]                            the HTTP API
-                  node                                              an orchestrator node
-                  worker                                            an activity worker
+                  gateway  [--port 7071]                            the HTTP API (and /metrics, /healthz, /readyz)
+                  node     [--dk.node.management.port 7072]         an orchestrator node (/metrics, /healthz, /readyz)
+                  worker   [--dk.worker.management.port 7073]       an activity worker (/metrics, /healthz, /readyz)
                   benchmark [--mode MODE] [options]                 measures one workload, in an embedded cluster unless --url;
                             modes: throughput (default), latency, sequence, fan-out, waiting, list, entity-signals
                             (benchmark --help: every mode and its options)

@@ -31,6 +31,12 @@ public record NodeOptions(String bootstrapServers, TopicNames topics, int partit
     public static final String EXECUTION_CACHE_SIZE = "dk.node.execution.cache.size";
     public static final String YIELD_TIMEOUT_MS = "dk.node.yield.timeout.ms";
     public static final String TASK_QUEUES = "dk.node.task.queues";
+    /**
+     * Port of the node's management endpoints (/metrics, /healthz, /readyz) when it runs as a role of its own:
+     * default {@value #DEFAULT_MANAGEMENT_PORT}, 0 any free port, negative none. Read by the launcher.
+     */
+    public static final String MANAGEMENT_PORT = "dk.node.management.port";
+    public static final int DEFAULT_MANAGEMENT_PORT = 7072;
 
     public static NodeOptions fromSettings(Settings settings, FunctionRegistry registry) {
         Set<String> queues = new TreeSet<>(registry.taskQueues());

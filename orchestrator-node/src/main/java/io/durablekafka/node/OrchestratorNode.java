@@ -1,8 +1,12 @@
 package io.durablekafka.node;
 
+import io.durablekafka.common.observability.HealthChecks;
+import io.durablekafka.common.observability.Observability;
 import io.durablekafka.common.topics.TopicProvisioner;
+import io.durablekafka.node.metrics.NodeMetrics;
 import io.durablekafka.node.topology.NodeTopology;
 import io.durablekafka.sdk.FunctionRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,12 +33,23 @@ public final class OrchestratorNode implements AutoCloseable {
 
     private final NodeOptions options;
     private final FunctionRegistry registry;
+    private final Observability observability;
+    private final AutoCloseable healthRegistration;
     private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
     private Path tempStateDir;
 
     public OrchestratorNode(NodeOptions options, FunctionRegistry registry) {
+        this(options, registry, Observability.detached());
+    }
+
+    /** A node that reports its meters and health checks to the process's {@code observability}. */
+    public OrchestratorNode(NodeOptions options, FunctionRegistry registry, Observability observability) {
         this.options = options;
         this.registry = registry;
+        this.observability = observability;
+        // From construction on, so that a node not started yet (or still joining) reads as not ready.
+        this.healthRegistration = observability.health().register("node", this::liveness, this::readiness);
     }
 
     /** Creates the hub's topics if needed and starts processing; returns without waiting for partitions. */
@@ -43,8 +58,13 @@ public final class OrchestratorNode implements AutoCloseable {
             new TopicProvisioner(admin, options.partitions(), options.replicationFactor())
                     .ensureHub(options.topics(), options.engine().taskQueues());
         }
+        NodeMetrics metrics = new NodeMetrics(observability.registry(), registry.orchestrationNames());
         streams = new KafkaStreams(NodeTopology.build(options.topics(), registry, options.engine(),
-                options.earlyCommitSpacing(), options.commitInterval()), streamsConfig(), new NodeClientSupplier());
+                options.earlyCommitSpacing(), options.commitInterval(), metrics), streamsConfig(),
+                new NodeClientSupplier());
+        // Kafka Streams' own metrics (commit latency, process rates) and those of its clients (consumer lag).
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(observability.registry());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -79,12 +99,28 @@ public final class OrchestratorNode implements AutoCloseable {
         return partitions;
     }
 
+    /** Live unless Kafka Streams died for good (all threads gone, or it stopped on an error). */
+    private HealthChecks.Check liveness() {
+        KafkaStreams.State s = state();
+        return s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR
+                ? HealthChecks.Check.failing("Kafka Streams is " + s) : HealthChecks.Check.OK;
+    }
+
+    /** Ready when Kafka Streams runs: partitions assigned and state restored. */
+    private HealthChecks.Check readiness() {
+        KafkaStreams.State s = state();
+        return s == KafkaStreams.State.RUNNING ? HealthChecks.Check.OK
+                : HealthChecks.Check.failing("Kafka Streams is " + s + ", not RUNNING");
+    }
+
     public KafkaStreams.State state() {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }
 
     @Override
     public void close() {
+        closeQuietly(healthRegistration);
+        closeQuietly(streamsMetrics);
         if (streams != null) {
             // Leave the group so that the partitions move to the other nodes at once, not after the session timeout.
             streams.close(org.apache.kafka.streams.CloseOptions
@@ -145,6 +181,17 @@ public final class OrchestratorNode implements AutoCloseable {
         // and without it Kafka Streams warns at every start.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         return p;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("closing {} failed", c, e);
+        }
     }
 
     private static void deleteRecursively(Path dir) {

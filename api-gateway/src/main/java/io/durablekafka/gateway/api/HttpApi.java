@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /** Request attribute: the template of the route that matched, for per-route metrics. */
+    public static final String ROUTE_ATTRIBUTE = "dk.route";
     private static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
             HandlerType.PATCH, HandlerType.DELETE);
 
@@ -33,6 +35,16 @@ public final class HttpApi implements AutoCloseable {
      * @param publicBaseUrl base of the management URLs, or null for the scheme and host each request was sent to
      */
     public HttpApi(Router router, Hubs hubs, int maxBodyBytes, String publicBaseUrl) {
+        this(router, hubs, maxBodyBytes, publicBaseUrl, config -> {
+        });
+    }
+
+    /**
+     * @param extensions adds routes and handlers before the API's catch-all routes (operational endpoints:
+     *                   metrics, probes), so that they win over it
+     */
+    public HttpApi(Router router, Hubs hubs, int maxBodyBytes, String publicBaseUrl,
+                   java.util.function.Consumer<io.javalin.config.JavalinConfig> extensions) {
         this.router = router;
         this.hubs = hubs;
         this.maxBodyBytes = maxBodyBytes;
@@ -55,6 +67,7 @@ public final class HttpApi implements AutoCloseable {
                     UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
                     UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS)));
 
+            extensions.accept(config);
             for (HandlerType method : METHODS) {
                 config.routes.addHttpHandler(method, "/*", this::dispatch);
             }
@@ -101,6 +114,7 @@ public final class HttpApi implements AutoCloseable {
                         + method + "; allowed: " + String.join(", ", m.allowed()) + ".");
             }
             case Router.Found found -> {
+                ctx.attribute(ROUTE_ATTRIBUTE, found.route().template());
                 Call call = new Call(ctx, found.params(), maxBodyBytes, publicBaseUrl);
                 if (found.route().hubScoped()) {
                     hubs.resolve(call);

@@ -70,6 +70,11 @@ public final class ReadViews implements AutoCloseable {
     private ViewTailer tailer;
     private ScheduledExecutorService reaper;
     private Map<TopicPartition, Long> previousCommitted;
+    /** Where the views' consumer reports its metrics (consumer lag); none unless set before {@link #start}. */
+    private io.micrometer.core.instrument.MeterRegistry meters;
+    private AutoCloseable consumerMetrics;
+    /** {@link #start} saw the views reach the topics' ends. */
+    private volatile boolean caughtUp;
 
     /**
      * @param admin          used for offsets and topic metadata; not closed by this object
@@ -83,6 +88,11 @@ public final class ReadViews implements AutoCloseable {
         this.consumerConfig = consumerConfig;
         this.storeDir = storeDir;
         this.reapInterval = reapInterval;
+    }
+
+    /** Reports the views' consumer metrics (its lag behind the topics among them) to {@code meters}. */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
     }
 
     /** Builds the views and returns once they have consumed every partition up to its current end. */
@@ -114,6 +124,9 @@ public final class ReadViews implements AutoCloseable {
         store = ViewStore.open(storeDir);
         tailer = new ViewTailer(consumerConfig, topics, partitionCounts, orchestrationsStart, store, positions,
                 notifier);
+        if (meters != null) {
+            consumerMetrics = tailer.bindMetrics(meters);
+        }
         tailer.start();
 
         Map<TopicPartition, Long> ends = endOffsets(allPartitions(), remaining(deadline));
@@ -124,6 +137,7 @@ public final class ReadViews implements AutoCloseable {
                     failure);
         }
         LOG.info("views of hub {} caught up ({} partitions) in {}", topics.taskHub(), ends.size(), storeDir);
+        caughtUp = true;
         if (reapInterval != null && !reapInterval.isZero() && !reapInterval.isNegative()) {
             reaper = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "dk-gateway-reaper-" + topics.taskHub());
@@ -137,6 +151,18 @@ public final class ReadViews implements AutoCloseable {
 
     public TopicNames topics() {
         return topics;
+    }
+
+    /**
+     * Why the views cannot serve (for the readiness probe), or null when they can: they caught up with the topics
+     * at start and their consumer has not stopped for good since.
+     */
+    public String notReadyReason() {
+        Throwable failure = positions.failure();
+        if (failure != null) {
+            return "the views of hub " + topics.taskHub() + " stopped: " + failure;
+        }
+        return caughtUp ? null : "the views of hub " + topics.taskHub() + " have not caught up yet";
     }
 
     public ViewStore store() {
@@ -401,6 +427,13 @@ public final class ReadViews implements AutoCloseable {
                 reaper.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if (consumerMetrics != null) {
+            try {
+                consumerMetrics.close();
+            } catch (Exception e) {
+                LOG.debug("unbinding the view consumer's metrics failed", e);
             }
         }
         if (tailer != null) {

@@ -225,6 +225,16 @@ final class ViewTailer implements AutoCloseable {
         }
     }
 
+    /**
+     * Binds the consumer's own metrics (lag per partition, fetch rates) to {@code meters} until the tailer closes.
+     * Kafka's metrics are thread-safe to read; the consumer itself stays the view thread's.
+     */
+    AutoCloseable bindMetrics(io.micrometer.core.instrument.MeterRegistry meters) {
+        var binder = new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer);
+        binder.bindTo(meters);
+        return binder;
+    }
+
     @Override
     public void close() {
         running = false;

@@ -114,6 +114,11 @@ public final class OrchestrationEngine {
         }
     }
 
+    /** Live executions cached for this stream task. */
+    public int liveExecutions() {
+        return runner.cachedExecutions();
+    }
+
     /** Drops every live execution (the stream task is closing; its state may move elsewhere). */
     public void close() {
         runner.clear();

@@ -106,7 +106,8 @@ public final class OrchestrationRunner {
         cache.clear();
     }
 
-    int cachedExecutions() {
+    /** Live executions in the cache (read by the metrics from another thread: a racy size is fine there). */
+    public int cachedExecutions() {
         return cache.size();
     }
 

@@ -4,11 +4,13 @@ import io.durablekafka.common.messages.EntityMessage;
 import io.durablekafka.common.messages.MessageHeaders;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.store.DueItem;
+import io.durablekafka.common.store.InstanceState;
 import io.durablekafka.common.topics.DeadLetters;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.node.entities.EntityEngine;
 import io.durablekafka.node.instance.EngineSettings;
 import io.durablekafka.node.instance.OrchestrationEngine;
+import io.durablekafka.node.metrics.NodeMetrics;
 import io.durablekafka.node.store.NodeStore;
 import io.durablekafka.sdk.EntityInstanceId;
 import io.durablekafka.sdk.FunctionRegistry;
@@ -39,6 +41,8 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
     private final EngineSettings settings;
     private final CommitPacer pacer;
     private final Clock clock;
+    private final NodeMetrics metrics;
+    private NodeMetrics.Tracking liveExecutionsTracking;
     private ProcessorContext<String, Object> context;
     private NodeStore store;
     private StepWriter writer;
@@ -51,7 +55,9 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
     /** Retries an early commit the pacer put off. */
     private Wakeup commitWakeup;
 
-    NodeProcessor(FunctionRegistry registry, EngineSettings settings, CommitPacer pacer, Clock clock) {
+    NodeProcessor(FunctionRegistry registry, EngineSettings settings, CommitPacer pacer, Clock clock,
+                  NodeMetrics metrics) {
+        this.metrics = metrics;
         this.registry = registry;
         this.settings = settings;
         this.pacer = pacer;
@@ -66,6 +72,7 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
         this.orchestrations = new OrchestrationEngine(registry, settings, store);
         this.entities = new EntityEngine(registry, store, writer::send, clock);
         entities.init();
+        liveExecutionsTracking = metrics.trackLiveExecutions(orchestrations::liveExecutions);
         // Nothing runs periodically: each wake-up is set for when there is work (see Wakeup).
         this.dueWakeup = new Wakeup(context, this::fireDue);
         this.entityWakeup = new Wakeup(context, this::drainEntities);
@@ -82,6 +89,15 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
 
     @Override
     public void process(Record<String, byte[]> record) {
+        long startNanos = System.nanoTime();
+        try {
+            processTimed(record);
+        } finally {
+            metrics.stepTook(System.nanoTime() - startNanos);
+        }
+    }
+
+    private void processTimed(Record<String, byte[]> record) {
         long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
         pacer.observeRecord(record.timestamp(), clock.millis());
         OrchestrationMessage message;
@@ -105,8 +121,10 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
                 rejection = "'" + message.instanceId() + "' is an entity ID (@name@key); " + MessageHeaders.typeOf(message)
                         + " is for orchestration instances, whose IDs must not start with '@'";
             } else {
-                var outcome = orchestrations.onMessage(store.instance(message.instanceId()), message, offset, now());
+                InstanceState before = store.instance(message.instanceId());
+                var outcome = orchestrations.onMessage(before, message, offset, now());
                 writer.write(outcome.step());
+                metrics.onStep(before, outcome.step());
                 rejection = outcome.rejection();
             }
             if (rejection != null) {
@@ -146,7 +164,12 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
             for (DueItem item : due) {
                 try {
                     switch (item) {
-                        case DueItem.Timer t -> writer.write(orchestrations.onTimer(store.instance(t.instanceId()), t, now));
+                        case DueItem.Timer t -> {
+                            InstanceState before = store.instance(t.instanceId());
+                            var step = orchestrations.onTimer(before, t, now);
+                            writer.write(step);
+                            metrics.onStep(before, step);
+                        }
                         case DueItem.ScheduledSignal s -> entities.signalDue(s);
                     }
                 } catch (KafkaException e) {
@@ -176,6 +199,7 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
 
     private void deadLetter(Record<String, byte[]> record, String reason) {
         LOG.warn("dead-lettering record for key '{}': {}", record.key(), reason);
+        metrics.deadLettered();
         var meta = context.recordMetadata();
         var headers = DeadLetters.headers(reason, meta.map(m -> m.topic()).orElse(null),
                 meta.map(m -> m.partition()).orElse(-1), meta.map(m -> m.offset()).orElse(-1L));
@@ -185,6 +209,9 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
 
     @Override
     public void close() {
+        if (liveExecutionsTracking != null) {
+            liveExecutionsTracking.close();
+        }
         if (orchestrations != null) {
             orchestrations.close();
         }

@@ -3,6 +3,7 @@ package io.durablekafka.node.topology;
 import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.node.instance.EngineSettings;
+import io.durablekafka.node.metrics.NodeMetrics;
 import io.durablekafka.sdk.FunctionRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -37,18 +38,32 @@ public final class NodeTopology {
      */
     public static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings,
                                  Duration earlyCommitSpacing, Duration commitInterval) {
-        return build(topics, registry, settings, earlyCommitSpacing, commitInterval, Clock.systemUTC());
+        return build(topics, registry, settings, earlyCommitSpacing, commitInterval,
+                NodeMetrics.detached(registry.orchestrationNames()));
+    }
+
+    /** As above, with the meters the processors report to. */
+    public static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings,
+                                 Duration earlyCommitSpacing, Duration commitInterval, NodeMetrics metrics) {
+        return build(topics, registry, settings, earlyCommitSpacing, commitInterval, Clock.systemUTC(), metrics);
     }
 
     /** As {@link #build(TopicNames, FunctionRegistry, EngineSettings, Duration, Duration)}, with the clock of steps. */
     static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings,
                           Duration earlyCommitSpacing, Duration commitInterval, Clock clock) {
+        return build(topics, registry, settings, earlyCommitSpacing, commitInterval, clock,
+                NodeMetrics.detached(registry.orchestrationNames()));
+    }
+
+    /** With the clock of steps and the meters (tests). */
+    static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings,
+                          Duration earlyCommitSpacing, Duration commitInterval, Clock clock, NodeMetrics metrics) {
         Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
         Serializer<Object> raw = (topic, value) -> (byte[]) value;
         CommitPacer pacer = new CommitPacer(earlyCommitSpacing, commitInterval);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.orchestrations());
-        topology.addProcessor(PROCESSOR, () -> new NodeProcessor(registry, settings, pacer, clock), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new NodeProcessor(registry, settings, pacer, clock, metrics), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TopicNames.NODE_STATE_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         topology.addSink(TASKS_SINK, (key, value, ctx) -> {

@@ -1,0 +1,68 @@
+package io.durablekafka.common.observability;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The metrics registry and health probes of one process. Every role in the process (all of them in
+ * {@code local-cluster}) registers into the same instance, so one scrape covers them all and no meter exists twice;
+ * whoever serves HTTP in the process exposes it (the gateway's port, or a {@link ManagementServer}).
+ */
+public final class Observability implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry;
+    private final HealthChecks health = new HealthChecks();
+    private final JvmGcMetrics gcMetrics;
+
+    private Observability(boolean jvmMetrics) {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        if (jvmMetrics) {
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            gcMetrics = new JvmGcMetrics();
+            gcMetrics.bindTo(registry);
+        } else {
+            gcMetrics = null;
+        }
+    }
+
+    /** For a process that serves its metrics: with the JVM's own (memory, GC, threads, CPU). */
+    public static Observability forProcess() {
+        return new Observability(true);
+    }
+
+    /**
+     * For a role used as a library (tests, embedding) that nobody scrapes: its meters still work, but the JVM
+     * binders (GC listeners) are left out.
+     */
+    public static Observability detached() {
+        return new Observability(false);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public HealthChecks health() {
+        return health;
+    }
+
+    /** The Prometheus text exposition (format 0.0.4) of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
+        registry.close();
+    }
+}

@@ -1,0 +1,115 @@
+package io.durablekafka.deploy;
+
+import io.durablekafka.common.config.Settings;
+import io.durablekafka.common.observability.ManagementServer;
+import io.durablekafka.common.observability.Observability;
+import io.durablekafka.gateway.Gateway;
+import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.node.NodeOptions;
+import io.durablekafka.node.OrchestratorNode;
+import io.durablekafka.sdk.FunctionRegistry;
+import io.durablekafka.worker.ActivityWorker;
+import io.durablekafka.worker.WorkerOptions;
+
+/**
+ * One role running alone in its process ({@code durable-kafka gateway|node|worker}), with the process's metrics
+ * and probes: the gateway serves them on its own port; node and worker, which have no HTTP API, on a management
+ * server ({@value NodeOptions#MANAGEMENT_PORT}, {@value WorkerOptions#MANAGEMENT_PORT}).
+ */
+public final class Role implements AutoCloseable {
+
+    private final String name;
+    private final Observability observability;
+    private final AutoCloseable running;
+    private final ManagementServer management;
+
+    private Role(String name, Observability observability, AutoCloseable running, ManagementServer management) {
+        this.name = name;
+        this.observability = observability;
+        this.running = running;
+        this.management = management;
+    }
+
+    /** Starts {@code role} ({@code gateway}, {@code node} or {@code worker}); the node does not wait for partitions. */
+    public static Role start(String role, Settings settings, FunctionRegistry registry) {
+        Observability observability = Observability.forProcess();
+        AutoCloseable running = null;
+        ManagementServer management = null;
+        try {
+            switch (role) {
+                case "node" -> {
+                    OrchestratorNode node = new OrchestratorNode(NodeOptions.fromSettings(settings, registry), registry,
+                            observability);
+                    // Served before the node starts, so that /readyz says "not yet" while it joins and restores.
+                    management = serve(observability, settings, NodeOptions.MANAGEMENT_PORT,
+                            NodeOptions.DEFAULT_MANAGEMENT_PORT);
+                    running = node.start();
+                }
+                case "worker" -> {
+                    ActivityWorker worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry,
+                            observability);
+                    management = serve(observability, settings, WorkerOptions.MANAGEMENT_PORT,
+                            WorkerOptions.DEFAULT_MANAGEMENT_PORT);
+                    worker.start();
+                    running = worker;
+                }
+                case "gateway" -> running = new Gateway(GatewayOptions.fromSettings(settings,
+                        registry.orchestrationNames(), registry.entityNames()), observability).start();
+                default -> throw new IllegalArgumentException("unknown role '" + role + "'");
+            }
+            return new Role(role, observability, running, management);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(running);
+            closeQuietly(management);
+            observability.close();
+            throw e;
+        }
+    }
+
+    /** The management server on the role's port setting: absent the default, 0 any free port, negative none. */
+    private static ManagementServer serve(Observability observability, Settings settings, String key,
+                                          int defaultPort) {
+        int port = settings.getInt(key, defaultPort);
+        return port < 0 ? null : ManagementServer.start(observability, port);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The running role: an {@link OrchestratorNode}, {@link ActivityWorker} or {@link Gateway}. */
+    public AutoCloseable running() {
+        return running;
+    }
+
+    /** The management server's port, or -1 when the role has none (the gateway, or turned off). */
+    public int managementPort() {
+        return management == null ? -1 : management.port();
+    }
+
+    /** Where the process's /metrics, /healthz and /readyz are, or null when nowhere. */
+    public String managementUrl() {
+        if (running instanceof Gateway g) {
+            return "http://localhost:" + g.port();
+        }
+        return management == null ? null : "http://localhost:" + management.port();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(running);
+        closeQuietly(management);
+        observability.close();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(Role.class).warn("error while closing {}", c, e);
+        }
+    }
+}
