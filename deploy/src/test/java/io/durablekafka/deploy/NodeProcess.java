@@ -57,7 +57,9 @@ final class NodeProcess {
                 "io.durablekafka.deploy.Main", "node",
                 "--dk.bootstrap.servers", bootstrapServers,
                 "--dk.task.hub", hub,
-                "--dk.node.state.dir", stateDir.toString()));
+                "--dk.node.state.dir", stateDir.toString(),
+                // Any free port: two node processes share this host.
+                "--dk.node.management.port", "0"));
         settings.forEach((k, v) -> {
             command.add("--" + k);
             command.add(v);

@@ -117,6 +117,8 @@ final class TestCluster implements AutoCloseable {
                 "io.durablekafka.deploy.Main", "node",
                 "--bootstrap-servers", SharedKafka.bootstrapServers(), "--task-hub", hub,
                 "--dk.partitions", "4", "--dk.node.commit.interval.ms", "20",
+                // Any free port: several node processes share this host.
+                "--dk.node.management.port", "0",
                 // Fail over fast: a killed node's partitions move once its session expires.
                 "--dk.kafka.session.timeout.ms", "6000", "--dk.kafka.heartbeat.interval.ms", "1000");
         try {
