@@ -8,8 +8,13 @@ import io.durablekafka.gateway.api.HubServices;
 import io.durablekafka.gateway.api.Hubs;
 import io.durablekafka.gateway.api.InstanceApi;
 import io.durablekafka.gateway.api.OpenApi;
+import io.durablekafka.gateway.api.WebhookApi;
 import io.durablekafka.gateway.publish.CommandPublisher;
 import io.durablekafka.gateway.views.ReadViews;
+import io.durablekafka.gateway.webhooks.WebhookDeliverer;
+import io.durablekafka.gateway.webhooks.WebhookOptions;
+import io.durablekafka.gateway.webhooks.WebhookOutcomeView;
+import io.durablekafka.gateway.webhooks.WebhookSigner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -18,12 +23,15 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -52,6 +60,7 @@ public final class Gateway implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
     private final GatewayOptions options;
+    private final WebhookOptions webhooks;
     /** Everything to close, last opened first. */
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private Path tempDir;
@@ -63,8 +72,14 @@ public final class Gateway implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
+    /** A gateway with the default completion-callback options ({@link WebhookOptions#defaults()}). */
     public Gateway(GatewayOptions options) {
+        this(options, WebhookOptions.defaults());
+    }
+
+    public Gateway(GatewayOptions options, WebhookOptions webhooks) {
         this.options = options;
+        this.webhooks = webhooks;
     }
 
     /**
@@ -81,6 +96,7 @@ public final class Gateway implements AutoCloseable {
             Admin admin = Admin.create(adminConfig());
             resources.push(admin);
             List<HubServices> services = new ArrayList<>();
+            Map<String, WebhookOutcomeView> outcomes = new HashMap<>();
             for (String hub : options.taskHubs()) {
                 TopicNames topics = new TopicNames(hub);
                 ReadViews views = new ReadViews(topics, admin, clientConfig(), viewDirectory(hub),
@@ -91,14 +107,16 @@ public final class Gateway implements AutoCloseable {
                         "dk-gateway-" + hub);
                 resources.push(publisher);
                 services.add(new HubServices(topics, views, publisher));
+                outcomes.put(hub, startWebhooks(topics));
             }
             hubs = new Hubs(services, options.connections(), options.systemKey(), options.hubSystemKeys());
 
             InstanceApi instances = new InstanceApi(options.knownOrchestrations(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
-                    options.maxWait(), options.purgeWait(), InstanceApi.DEFAULT_SCAN_BUDGET);
+                    options.maxWait(), options.purgeWait(), InstanceApi.DEFAULT_SCAN_BUDGET, webhooks.policy());
             EntityApi entities = new EntityApi(options.knownEntities(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
                     InstanceApi.DEFAULT_SCAN_BUDGET);
-            http = new HttpApi(ApiRoutes.build(instances, entities, new OpenApi()), hubs, options.maxBodyBytes(),
+            http = new HttpApi(ApiRoutes.build(instances, entities, new WebhookApi(outcomes), new OpenApi()), hubs,
+                    options.maxBodyBytes(),
                     options.publicBaseUrl());
             resources.push(http);
             port = http.start(options.port());
@@ -113,6 +131,33 @@ public final class Gateway implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * The hub's completion-callback outcome view and, when enabled, its deliverer. Without a configured secret the
+     * deliverer signs with one generated here (logged), which only suits a single gateway.
+     */
+    private WebhookOutcomeView startWebhooks(TopicNames topics) {
+        WebhookOutcomeView outcomes = new WebhookOutcomeView(topics, clientConfig());
+        resources.push(outcomes);
+        outcomes.start();
+        if (webhooks.delivererEnabled()) {
+            String secret = webhooks.secretFor(topics.taskHub());
+            if (secret == null) {
+                secret = WebhookSigner.generateSecret();
+                LOG.warn("no {} set: completion callbacks of hub {} are signed with the generated secret {} (set one "
+                        + "secret for every gateway of the hub)", WebhookOptions.SECRET, topics.taskHub(), secret);
+            }
+            WebhookDeliverer deliverer = new WebhookDeliverer(topics, clientConfig(), webhooks.policy(),
+                    new WebhookSigner(secret), webhooks.backoff(), webhooks.attemptTimeout(), Clock.systemUTC());
+            resources.push(deliverer);
+            deliverer.start();
+        }
+        return outcomes;
+    }
+
+    public WebhookOptions webhookOptions() {
+        return webhooks;
     }
 
     /** The read views of a served hub (name case-insensitive), after {@link #start()}. */

@@ -4,6 +4,7 @@ import io.durablekafka.common.config.Settings;
 import io.durablekafka.deploy.benchmark.Benchmark;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.kafka.KafkaCluster;
 import io.durablekafka.node.NodeOptions;
 import io.durablekafka.node.OrchestratorNode;
@@ -79,6 +80,7 @@ public final class Main {
         System.out.println("  task hub:       " + settings.taskHub());
         System.out.println("  data directory: " + dataDir);
         System.out.println("  orchestrations: " + registry.orchestrationNames());
+        System.out.println("  webhook secret: " + cluster.webhookSecret() + " (completion callbacks, ?callbackUrl=)");
         System.out.println("  try:            curl -i -X POST " + cluster.baseUrl()
                 + "/runtime/webhooks/durabletask/orchestrators/HelloCities");
         System.out.println("Press Ctrl-C to stop.");
@@ -95,7 +97,10 @@ public final class Main {
                 worker.start();
                 yield worker;
             }
-            default -> new Gateway(GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames())).start();
+            default -> {
+                GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames());
+                yield new Gateway(g, WebhookOptions.fromSettings(settings, g.taskHubs())).start();
+            }
         };
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

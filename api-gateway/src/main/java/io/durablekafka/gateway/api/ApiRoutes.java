@@ -26,6 +26,10 @@ public final class ApiRoutes {
     }
 
     public static Router build(InstanceApi api, EntityApi entities, OpenApi openApi) {
+        return build(api, entities, new WebhookApi(java.util.Map.of()), openApi);
+    }
+
+    public static Router build(InstanceApi api, EntityApi entities, WebhookApi webhooks, OpenApi openApi) {
         Router r = new Router();
         webhook(r, "GET", "/openapi.json", "getOpenApiDocument", false, openApi::serve);
         webhook(r, "POST", "/orchestrators/{functionName}", "startOrchestration", true, api::start);
@@ -40,6 +44,8 @@ public final class ApiRoutes {
         webhook(r, "POST", "/instances/{instanceId}/resume", "resumeInstance", true, api::resume);
         webhook(r, "POST", "/instances/{instanceId}/rewind", "rewindInstance", true, api::rewind);
         webhook(r, "POST", "/instances/{instanceId}/restart", "restartInstance", true, api::restart);
+        // durable-kafka's own: the completion callback's delivery outcome.
+        webhook(r, "GET", "/instances/{instanceId}/webhook", "getInstanceWebhook", true, webhooks::outcome);
         webhook(r, "GET", "/entities", "listEntities", true, entities::list);
         // Clean-up has no route in the extension; "clean" is a literal here (an empty entity key is invalid).
         webhook(r, "POST", "/entities/clean", "cleanEntityStorage", true, entities::clean);
