@@ -72,9 +72,12 @@ public final class Gateway implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
-    /** A gateway with the default completion-callback options ({@link WebhookOptions#defaults()}). */
+    /**
+     * A gateway that runs no webhook deliverer: it accepts callbacks to public addresses, and gateways given
+     * {@link WebhookOptions} (the {@code gateway} role, local clusters) deliver them.
+     */
     public Gateway(GatewayOptions options) {
-        this(options, WebhookOptions.defaults());
+        this(options, WebhookOptions.defaults().withDeliverer(false));
     }
 
     public Gateway(GatewayOptions options, WebhookOptions webhooks) {

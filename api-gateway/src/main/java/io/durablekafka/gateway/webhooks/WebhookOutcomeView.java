@@ -111,6 +111,7 @@ public final class WebhookOutcomeView implements AutoCloseable {
             return;
         }
         consumer.wakeup();
+        java.util.concurrent.locks.LockSupport.unpark(t); // it may be waiting for the topic to appear
         try {
             t.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
