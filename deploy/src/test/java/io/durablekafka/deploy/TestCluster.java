@@ -71,7 +71,7 @@ final class TestCluster implements AutoCloseable {
     /** {@code prepareHub} runs once the hub's topics are provisioned, before the worker and the gateway start. */
     TestCluster(String name, FunctionRegistry registry, int executionCacheSize, boolean inProcessNode,
                 java.util.function.Consumer<TopicNames> prepareHub) {
-        this(name, registry, executionCacheSize, inProcessNode, prepareHub, WebhookOptions.defaults());
+        this(name, registry, executionCacheSize, inProcessNode, prepareHub, WebhookOptions.defaults().withDeliverer(false));
     }
 
     /** With the completion-callback options of the cluster's gateway. */

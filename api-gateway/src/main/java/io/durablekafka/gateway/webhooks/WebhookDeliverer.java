@@ -84,8 +84,9 @@ public final class WebhookDeliverer implements AutoCloseable {
         this.attemptTimeout = attemptTimeout;
         this.clock = clock;
         // Redirects are not followed: a public URL could otherwise bounce the POST to a private one.
+        // HTTP/1.1: plain-text HTTP/2 upgrades on a POST trip up some receivers, and one small request gains nothing.
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(attemptTimeout).build();
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(attemptTimeout).build();
     }
 
     public synchronized WebhookDeliverer start() {
