@@ -82,7 +82,7 @@ dk_build_if_needed() {
     reason="never built by this script"
   else
     for module in $(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' "$DK_ROOT/pom.xml"); do
-      jars=("$DK_ROOT/$module"/target/"$module"-*.jar)
+      jars=("$DK_ROOT/$module"/target/*.jar)   # any name: a module's artifactId may differ from its directory
       if [[ ! -e "${jars[0]}" ]]; then
         reason="$module/target has no jar"
         break

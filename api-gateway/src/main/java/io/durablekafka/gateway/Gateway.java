@@ -3,6 +3,7 @@ package io.durablekafka.gateway;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.gateway.api.ApiRoutes;
 import io.durablekafka.gateway.api.EntityApi;
+import io.durablekafka.gateway.api.EventStreamApi;
 import io.durablekafka.gateway.api.HttpApi;
 import io.durablekafka.gateway.api.HubServices;
 import io.durablekafka.gateway.api.Hubs;
@@ -10,6 +11,7 @@ import io.durablekafka.gateway.api.InstanceApi;
 import io.durablekafka.gateway.api.OpenApi;
 import io.durablekafka.gateway.api.WebhookApi;
 import io.durablekafka.gateway.publish.CommandPublisher;
+import io.durablekafka.gateway.push.EventStreams;
 import io.durablekafka.gateway.views.ReadViews;
 import io.durablekafka.gateway.webhooks.WebhookDeliverer;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
@@ -66,6 +68,7 @@ public final class Gateway implements AutoCloseable {
     private Path tempDir;
     private ReadViews views;
     private HttpApi http;
+    private volatile EventStreams streams;
     private Hubs hubs;
     private volatile int port = -1;
     private volatile String baseUrl;
@@ -115,13 +118,16 @@ public final class Gateway implements AutoCloseable {
             hubs = new Hubs(services, options.connections(), options.systemKey(), options.hubSystemKeys());
 
             InstanceApi instances = new InstanceApi(options.knownOrchestrations(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
-                    options.maxWait(), options.purgeWait(), InstanceApi.DEFAULT_SCAN_BUDGET, webhooks.policy());
+                    options.maxWait(), options.purgeWait(), InstanceApi.DEFAULT_SCAN_BUDGET, options.maxLongPoll(),
+                    webhooks.policy());
             EntityApi entities = new EntityApi(options.knownEntities(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
                     InstanceApi.DEFAULT_SCAN_BUDGET);
-            http = new HttpApi(ApiRoutes.build(instances, entities, new WebhookApi(outcomes), new OpenApi()), hubs,
-                    options.maxBodyBytes(),
-                    options.publicBaseUrl());
+            streams = new EventStreams(options.sseHeartbeat());
+            http = new HttpApi(ApiRoutes.build(instances, entities, new EventStreamApi(instances, streams),
+                    new WebhookApi(outcomes), new OpenApi()), hubs, options.maxBodyBytes(), options.publicBaseUrl());
             resources.push(http);
+            // Closed before the server stops, so open streams end cleanly instead of being cut.
+            resources.push(streams);
             port = http.start(options.port());
             baseUrl = options.publicBaseUrl() != null ? options.publicBaseUrl() : "http://localhost:" + port;
             LOG.info("gateway of task hub(s) {} listening on port {} ({})", options.taskHubs(), port, baseUrl);
@@ -187,6 +193,11 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("the gateway is not started");
         }
         return baseUrl;
+    }
+
+    /** The number of open event streams (for tests and metrics). */
+    public int openEventStreams() {
+        return streams == null ? 0 : streams.openStreams();
     }
 
     public GatewayOptions options() {

@@ -2,6 +2,8 @@ package io.durablekafka.gateway;
 
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.topics.TopicNames;
+import io.durablekafka.gateway.api.InstanceApi;
+import io.durablekafka.gateway.push.EventStreams;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,12 +42,17 @@ import java.util.TreeMap;
  *                            read right after it misses them; the purge is accepted either way
  * @param knownEntities       durable entity names a signal may use (compared case-insensitively); empty accepts
  *                            any name
+ * @param maxLongPoll         longest a status read with {@code timeoutSeconds} waits for the instance to end
+ *                            (longer waits are cut)
+ * @param sseHeartbeat        how often an open event stream gets a comment line, so proxies and clients see it alive
+ *                            and the gateway notices clients that left
  */
 public record GatewayOptions(String bootstrapServers, TopicNames topics, int port, String publicBaseUrl,
                              Set<String> knownOrchestrations, Path dataDir, Properties kafkaOverrides,
                              List<String> taskHubs, List<String> connections, String systemKey,
                              Map<String, String> hubSystemKeys, int maxBodyBytes, Duration maxWait,
-                             Duration purgeWait, Set<String> knownEntities) {
+                             Duration purgeWait, Set<String> knownEntities, Duration maxLongPoll,
+                             Duration sseHeartbeat) {
 
     public static final String PORT = "dk.gateway.port";
     public static final String PUBLIC_BASE_URL = "dk.gateway.public.base.url";
@@ -58,6 +65,8 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
     public static final String MAX_BODY_BYTES = "dk.gateway.max.body.bytes";
     public static final String MAX_WAIT_SECONDS = "dk.gateway.max.wait.seconds";
     public static final String PURGE_WAIT_MS = "dk.gateway.purge.wait.ms";
+    public static final String MAX_LONG_POLL_SECONDS = "dk.gateway.max.long.poll.seconds";
+    public static final String SSE_HEARTBEAT_SECONDS = "dk.gateway.sse.heartbeat.seconds";
 
     public static final int DEFAULT_PORT = 7071;
     public static final String DEFAULT_CONNECTION = "Storage";
@@ -68,6 +77,8 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
     public static final int DEFAULT_MAX_BODY_BYTES = 1_000_000;
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_PURGE_WAIT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_MAX_LONG_POLL = InstanceApi.DEFAULT_MAX_LONG_POLL;
+    public static final Duration DEFAULT_SSE_HEARTBEAT = EventStreams.DEFAULT_HEARTBEAT;
 
     public GatewayOptions {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -144,6 +155,14 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
         if (maxWait.isNegative() || purgeWait.isNegative()) {
             throw new IllegalArgumentException("maxWait and purgeWait must not be negative");
         }
+        maxLongPoll = maxLongPoll == null ? DEFAULT_MAX_LONG_POLL : maxLongPoll;
+        sseHeartbeat = sseHeartbeat == null ? DEFAULT_SSE_HEARTBEAT : sseHeartbeat;
+        if (maxLongPoll.isNegative()) {
+            throw new IllegalArgumentException("maxLongPoll must not be negative");
+        }
+        if (sseHeartbeat.isNegative() || sseHeartbeat.isZero()) {
+            throw new IllegalArgumentException("sseHeartbeat must be positive, not " + sseHeartbeat);
+        }
     }
 
     /** Any entity name (the options before entity support). */
@@ -153,14 +172,14 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
                           Map<String, String> hubSystemKeys, int maxBodyBytes, Duration maxWait,
                           Duration purgeWait) {
         this(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir, kafkaOverrides, taskHubs,
-                connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait, Set.of());
+                connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait, Set.of(), null, null);
     }
 
     /** One hub, one connection name, no keys, default limits (the options before multi-hub support). */
     public GatewayOptions(String bootstrapServers, TopicNames topics, int port, String publicBaseUrl,
                           Set<String> knownOrchestrations, Path dataDir, Properties kafkaOverrides) {
         this(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir, kafkaOverrides,
-                null, null, null, null, DEFAULT_MAX_BODY_BYTES, null, null, Set.of());
+                null, null, null, null, DEFAULT_MAX_BODY_BYTES, null, null, Set.of(), null, null);
     }
 
     /** Options with defaults: any free port, URLs of the request's host, any orchestrator name, temporary views. */
@@ -173,7 +192,8 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
      * {@value #PUBLIC_BASE_URL}, {@value #DATA_DIR}, {@code dk.kafka.*} client overrides,
      * {@value #TASK_HUBS} (comma list), {@value #CONNECTIONS} (comma list, default {@value #DEFAULT_CONNECTION}),
      * {@value #SYSTEM_KEY}, {@code dk.gateway.system.key.<hub>} for each served hub, {@value #MAX_BODY_BYTES},
-     * {@value #MAX_WAIT_SECONDS} and {@value #PURGE_WAIT_MS}.
+     * {@value #MAX_WAIT_SECONDS}, {@value #PURGE_WAIT_MS}, {@value #MAX_LONG_POLL_SECONDS} and
+     * {@value #SSE_HEARTBEAT_SECONDS}.
      *
      * <p>The default hub is {@code dk.task.hub} when set, else the first of {@value #TASK_HUBS}, else
      * {@value Settings#DEFAULT_TASK_HUB}.
@@ -212,7 +232,9 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
                 settings.getInt(MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
                 Duration.ofSeconds(settings.getLong(MAX_WAIT_SECONDS, DEFAULT_MAX_WAIT.toSeconds())),
                 Duration.ofMillis(settings.getLong(PURGE_WAIT_MS, DEFAULT_PURGE_WAIT.toMillis())),
-                knownEntities);
+                knownEntities,
+                Duration.ofSeconds(settings.getLong(MAX_LONG_POLL_SECONDS, DEFAULT_MAX_LONG_POLL.toSeconds())),
+                Duration.ofSeconds(settings.getLong(SSE_HEARTBEAT_SECONDS, DEFAULT_SSE_HEARTBEAT.toSeconds())));
     }
 
     private static List<String> list(String commaList) {
@@ -235,74 +257,88 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
     public GatewayOptions withPort(int newPort) {
         return new GatewayOptions(bootstrapServers, topics, newPort, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
     }
 
     public GatewayOptions withPublicBaseUrl(String url) {
         return new GatewayOptions(bootstrapServers, topics, port, url, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
     }
 
     public GatewayOptions withDataDir(Path dir) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
     }
 
     public GatewayOptions withKnownOrchestrations(Set<String> names) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, names, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
     }
 
     /** The registered durable entity names (any case); empty accepts any name. */
     public GatewayOptions withKnownEntities(Set<String> names) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, names);
+                maxBodyBytes, maxWait, purgeWait, names, maxLongPoll, sseHeartbeat);
     }
 
     /** Serves these hubs besides the default one. */
     public GatewayOptions withTaskHubs(List<String> hubs) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, hubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
     }
 
     public GatewayOptions withConnections(List<String> names) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, names, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
     }
 
     public GatewayOptions withSystemKey(String key) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, key, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
     }
 
     public GatewayOptions withHubSystemKeys(Map<String, String> keys) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, keys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
     }
 
     public GatewayOptions withMaxBodyBytes(int bytes) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                bytes, maxWait, purgeWait, knownEntities);
+                bytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
     }
 
     public GatewayOptions withMaxWait(Duration wait) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, wait, purgeWait, knownEntities);
+                maxBodyBytes, wait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
     }
 
     public GatewayOptions withPurgeWait(Duration wait) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, wait, knownEntities);
+                maxBodyBytes, maxWait, wait, knownEntities, maxLongPoll, sseHeartbeat);
+    }
+
+    /** The longest a status read with {@code timeoutSeconds} waits (longer waits are cut). */
+    public GatewayOptions withMaxLongPoll(Duration wait) {
+        return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
+                maxBodyBytes, maxWait, purgeWait, knownEntities, wait, sseHeartbeat);
+    }
+
+    /** How often open event streams get a heartbeat comment. */
+    public GatewayOptions withSseHeartbeat(Duration interval) {
+        return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, interval);
     }
 }

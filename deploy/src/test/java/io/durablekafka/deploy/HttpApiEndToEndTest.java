@@ -19,6 +19,8 @@ import org.junit.jupiter.api.TestInstance;
 class HttpApiEndToEndTest {
 
     private static final String API = "/runtime/webhooks/durabletask";
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
     private TestCluster cluster;
 
     @BeforeAll
@@ -127,6 +129,51 @@ class HttpApiEndToEndTest {
             token = page.headers().firstValue("x-ms-continuation-token").orElse(null);
         } while (token != null);
         assertEquals(7, seen.size());
+    }
+
+    @Test
+    void longPollAnswersTheMomentTheInstanceEnds() throws Exception {
+        String id = json(cluster.post(API + "/orchestrators/Approval", "{\"timeoutSeconds\": 60}")).get("id").asText();
+        cluster.awaitRuntimeStatus(id, "Running");
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> polled = HTTP.sendAsync(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.baseUrl() + API + "/instances/" + id
+                        + "?timeoutSeconds=50")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, cluster.post(API + "/instances/" + id + "/raiseEvent/ApprovalEvent", "true").statusCode());
+        HttpResponse<String> r = polled.get(40, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("Completed", json(r).get("runtimeStatus").asText());
+        assertEquals("approved", json(r).get("output").asText());
+    }
+
+    @Test
+    void anEventStreamFollowsAnInstanceToItsEnd() throws Exception {
+        String id = json(cluster.post(API + "/orchestrators/Approval", "{\"timeoutSeconds\": 60}")).get("id").asText();
+        HttpResponse<java.util.stream.Stream<String>> stream = HTTP.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(cluster.baseUrl() + API + "/instances/" + id + "/events")).GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode());
+        java.util.List<String> statuses = new java.util.ArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> read = java.util.concurrent.CompletableFuture.runAsync(() ->
+                stream.body().filter(line -> line.startsWith("data:")).forEach(line -> {
+                    JsonNode data = Json.fromBytes(line.substring(5).strip().getBytes(StandardCharsets.UTF_8),
+                            JsonNode.class);
+                    synchronized (statuses) {
+                        statuses.add(data.get("runtimeStatus").asText() + (data.get("output").isNull() ? ""
+                                : " " + data.get("output").asText()));
+                    }
+                }));
+        cluster.awaitRuntimeStatus(id, "Running");
+        io.durablekafka.kafka.Conditions.await("the stream shows Running", java.time.Duration.ofSeconds(30), () -> {
+            synchronized (statuses) {
+                return statuses.contains("Running");
+            }
+        });
+        assertEquals(202, cluster.post(API + "/instances/" + id + "/raiseEvent/ApprovalEvent", "false").statusCode());
+        read.get(30, java.util.concurrent.TimeUnit.SECONDS); // the stream ends after the terminal event
+        synchronized (statuses) {
+            assertEquals("Completed rejected", statuses.getLast(), statuses.toString());
+            assertEquals(statuses.size(), new HashSet<>(statuses).size(), "no event repeated: " + statuses);
+        }
     }
 
     private HttpResponse<String> send(String method, String path) {

@@ -1,6 +1,7 @@
 package io.durablekafka.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.durablekafka.examples.reports.GenerateReport;
 import io.durablekafka.sdk.FunctionProvider;
 import io.durablekafka.sdk.FunctionRegistry;
 import io.durablekafka.sdk.Task;
@@ -37,6 +38,8 @@ public final class Samples implements FunctionProvider {
                 .addEntity("Counter", Counter::new)
                 .addEntity("Account", Account::new)
                 .addOrchestration("Transfer", Transfer::run);
+        // The orchestration behind the reports API sample (ReportsApp), with its three activities.
+        GenerateReport.register(registry);
     }
 
     /** Calls SayHello for three cities in sequence; output ["Hello Tokyo!","Hello Seattle!","Hello London!"]. */

@@ -1,5 +1,6 @@
 package io.durablekafka.gateway.api;
 
+import io.durablekafka.gateway.push.EventStreams;
 import io.durablekafka.gateway.views.ReadViews;
 import java.util.Set;
 
@@ -19,24 +20,29 @@ public final class ApiRoutes {
     private ApiRoutes() {
     }
 
-    /** The routes, with entity routes that accept any entity name. */
+    /** The routes, with entity routes that accept any entity name and event streams with the default heartbeat. */
     public static Router build(InstanceApi api, OpenApi openApi) {
-        return build(api, new EntityApi(Set.of(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
-                InstanceApi.DEFAULT_SCAN_BUDGET), openApi);
+        return build(api, new EntityApi(Set.of(), ReadViews.DEFAULT_BARRIER_TIMEOUT, InstanceApi.DEFAULT_SCAN_BUDGET),
+                new EventStreamApi(api, new EventStreams(EventStreams.DEFAULT_HEARTBEAT)), openApi);
     }
 
-    public static Router build(InstanceApi api, EntityApi entities, OpenApi openApi) {
-        return build(api, entities, new WebhookApi(java.util.Map.of()), openApi);
+    /** The routes, with a webhook outcome route that knows no outcomes. */
+    public static Router build(InstanceApi api, EntityApi entities, EventStreamApi events, OpenApi openApi) {
+        return build(api, entities, events, new WebhookApi(java.util.Map.of()), openApi);
     }
 
-    public static Router build(InstanceApi api, EntityApi entities, WebhookApi webhooks, OpenApi openApi) {
+    public static Router build(InstanceApi api, EntityApi entities, EventStreamApi events, WebhookApi webhooks,
+                               OpenApi openApi) {
         Router r = new Router();
         webhook(r, "GET", "/openapi.json", "getOpenApiDocument", false, openApi::serve);
         webhook(r, "POST", "/orchestrators/{functionName}", "startOrchestration", true, api::start);
         webhook(r, "POST", "/orchestrators/{functionName}/{instanceId}", "startOrchestrationWithId", true, api::start);
         webhook(r, "GET", "/instances", "listInstances", true, api::list);
         webhook(r, "DELETE", "/instances", "purgeInstances", true, api::purgeMany);
+        // durable-kafka's event streams; the literal "events" is registered before "{instanceId}".
+        webhook(r, "GET", "/instances/events", "streamInstancesEvents", true, events::hubEvents);
         webhook(r, "GET", "/instances/{instanceId}", "getInstanceStatus", true, api::status);
+        webhook(r, "GET", "/instances/{instanceId}/events", "streamInstanceEvents", true, events::instanceEvents);
         webhook(r, "DELETE", "/instances/{instanceId}", "purgeInstance", true, api::purge);
         webhook(r, "POST", "/instances/{instanceId}/raiseEvent/{eventName}", "raiseEvent", true, api::raiseEvent);
         webhook(r, "POST", "/instances/{instanceId}/terminate", "terminateInstance", true, api::terminate);

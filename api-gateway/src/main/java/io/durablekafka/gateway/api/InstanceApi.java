@@ -60,6 +60,7 @@ public final class InstanceApi {
     public static final int MAX_TOP = 1000;
     /** A list page visits at most this many instances (matching or not) before it hands out a continuation. */
     public static final int DEFAULT_SCAN_BUDGET = 10_000;
+    public static final Duration DEFAULT_MAX_LONG_POLL = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(InstanceApi.class);
     private static final ContinuationToken TOKENS = new ContinuationToken("1|", "an instance list");
     private static final Pattern SHORT_YEAR = Pattern.compile("^(\\d{1,3})-");
@@ -71,6 +72,7 @@ public final class InstanceApi {
     private final Duration maxWait;
     private final Duration purgeWait;
     private final int scanBudget;
+    private final Duration maxLongPoll;
     private final CallbackPolicy callbacks;
 
     /**
@@ -79,22 +81,30 @@ public final class InstanceApi {
      * @param maxWait             longest a start with {@code timeout} waits for completion
      * @param purgeWait           how long a purge waits to see the instances deleted before answering
      * @param scanBudget          instances a list page visits at most
+     * @param maxLongPoll         longest a status read with {@code timeoutSeconds} waits for the instance to end
      */
     public InstanceApi(Set<String> knownOrchestrations, Duration barrierTimeout, Duration maxWait, Duration purgeWait,
-                       int scanBudget) {
-        this(knownOrchestrations, barrierTimeout, maxWait, purgeWait, scanBudget,
+                       int scanBudget, Duration maxLongPoll) {
+        this(knownOrchestrations, barrierTimeout, maxWait, purgeWait, scanBudget, maxLongPoll,
                 WebhookOptions.defaults().policy());
     }
 
     /** @param callbacks the completion callback URLs a start may name ({@code callbackUrl}) */
     public InstanceApi(Set<String> knownOrchestrations, Duration barrierTimeout, Duration maxWait, Duration purgeWait,
-                       int scanBudget, CallbackPolicy callbacks) {
+                       int scanBudget, Duration maxLongPoll, CallbackPolicy callbacks) {
         this.callbacks = callbacks;
         this.knownOrchestrations = Set.copyOf(knownOrchestrations);
         this.barrierTimeout = barrierTimeout;
         this.maxWait = maxWait;
         this.purgeWait = purgeWait;
         this.scanBudget = scanBudget;
+        this.maxLongPoll = maxLongPoll;
+    }
+
+    /** With the default long-poll limit. */
+    public InstanceApi(Set<String> knownOrchestrations, Duration barrierTimeout, Duration maxWait, Duration purgeWait,
+                       int scanBudget) {
+        this(knownOrchestrations, barrierTimeout, maxWait, purgeWait, scanBudget, DEFAULT_MAX_LONG_POLL);
     }
 
     // ------------------------------------------------------------------------------------------- start
@@ -263,12 +273,52 @@ public final class InstanceApi {
 
     // ------------------------------------------------------------------------------------------ status
 
-    /** {@code GET .../instances/{instanceId}}: 200 when finished, 202 while running, 404 when unknown. */
+    /**
+     * {@code GET .../instances/{instanceId}}: 200 when finished, 202 while running, 404 when unknown. With
+     * {@code timeoutSeconds} (a durable-kafka extension), a running instance is answered the moment it ends, or
+     * at the deadline with its status then (202). The wait holds no thread: the response completes from the
+     * views' change notification.
+     */
     public void status(Call call) throws InterruptedException {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         boolean errorOnFailure = flag(call, "returnInternalServerErrorOnFailure", false);
+        Duration longPoll = longPoll(call);
         InstanceView view = requireInstance(call, instanceId);
-        sendStatus(call, instanceId, view, errorOnFailure);
+        if (longPoll == null || longPoll.isZero() || !view.isActive()) {
+            sendStatus(call, instanceId, view, errorOnFailure);
+            return;
+        }
+        // Ended, or gone (purged meanwhile): either answers at once.
+        Predicate<Optional<InstanceView>> settled = v -> v.isEmpty() || !v.get().isActive();
+        call.ctx().future(() -> call.hub().views().awaitInstanceAsync(instanceId, settled, longPoll)
+                .thenAccept(latest -> {
+                    if (latest.isEmpty()) {
+                        ApiException gone = CommandRefusals.notFound(instanceId);
+                        JsonResponses.sendError(call.ctx(), gone.status(), gone.error(), gone.getMessage());
+                    } else {
+                        sendStatus(call, instanceId, latest.get(), errorOnFailure);
+                    }
+                }));
+    }
+
+    /** The long-poll of a status read ({@code timeoutSeconds}, whole seconds, cut to the maximum), or null. */
+    private Duration longPoll(Call call) {
+        String v = Hubs.blankToNull(call.query("timeoutSeconds"));
+        if (v == null) {
+            return null;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 0) {
+            throw ApiException.badRequest("InvalidParameter", "'timeoutSeconds' must be a whole number of seconds, 0 "
+                    + "or more, not '" + v + "'.");
+        }
+        Duration d = Duration.ofSeconds(seconds);
+        return d.compareTo(maxLongPoll) > 0 ? maxLongPoll : d;
     }
 
     private void sendStatus(Call call, String instanceId, InstanceView view, boolean errorOnFailure) {
@@ -348,7 +398,7 @@ public final class InstanceApi {
     }
 
     /** {@code runtimeStatus}: comma-separated (and/or repeated) names, case-insensitive; null when absent. */
-    private static Set<RuntimeStatus> statuses(Call call) {
+    static Set<RuntimeStatus> statuses(Call call) {
         Set<RuntimeStatus> result = EnumSet.noneOf(RuntimeStatus.class);
         for (String value : call.queryAll("runtimeStatus")) {
             for (String name : value.split(",")) {
@@ -566,7 +616,7 @@ public final class InstanceApi {
 
     // --------------------------------------------------------------------------------------------- helpers
 
-    private InstanceView requireInstance(Call call, String instanceId) throws InterruptedException {
+    InstanceView requireInstance(Call call, String instanceId) throws InterruptedException {
         return call.hub().views().findConsistent(instanceId, barrierTimeout)
                 .orElseThrow(() -> CommandRefusals.notFound(instanceId));
     }

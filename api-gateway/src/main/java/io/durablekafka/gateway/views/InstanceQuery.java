@@ -1,6 +1,7 @@
 package io.durablekafka.gateway.views;
 
 import io.durablekafka.common.status.RuntimeStatus;
+import io.durablekafka.sdk.EntityInstanceId;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
@@ -43,10 +44,19 @@ public record InstanceQuery(String idPrefix, Instant createdFrom, Instant create
 
     @Override
     public boolean test(ListedInstance instance) {
-        if (!statuses.isEmpty() && !statuses.contains(instance.runtimeStatus())) {
+        return matches(instance.runtimeStatus(), instance.createdTime());
+    }
+
+    /** Whether the instance is one the query lists (live streams of a hub filter changes with it). */
+    public boolean matches(InstanceView view) {
+        return !EntityInstanceId.isEntityId(view.instanceId()) && view.instanceId().startsWith(idPrefix)
+                && matches(view.runtimeStatus(), view.status().createdTime());
+    }
+
+    private boolean matches(RuntimeStatus runtimeStatus, Instant created) {
+        if (!statuses.isEmpty() && !statuses.contains(runtimeStatus)) {
             return false;
         }
-        Instant created = instance.createdTime();
         if (createdFrom != null && (created == null || created.isBefore(createdFrom))) {
             return false;
         }

@@ -204,27 +204,23 @@ public final class ReadViews implements AutoCloseable {
      */
     public Optional<InstanceView> awaitInstance(String instanceId, Predicate<Optional<InstanceView>> condition,
                                                 Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            CompletableFuture<Void> changed = notifier.register(instanceId);
-            Optional<InstanceView> view = store.find(instanceId);
-            long left = deadline - System.nanoTime();
-            if (condition.test(view) || left <= 0 || changed.isCompletedExceptionally()) {
-                notifier.unregister(instanceId, changed);
-                return view;
+        try {
+            return awaitInstanceAsync(instanceId, condition, timeout).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
             }
-            try {
-                changed.get(left, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                notifier.unregister(instanceId, changed);
-                return store.find(instanceId);
-            } catch (ExecutionException e) {
-                return store.find(instanceId);
-            } catch (InterruptedException e) {
-                notifier.unregister(instanceId, changed);
-                throw e;
-            }
+            throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /**
+     * As {@link #awaitInstance}, without holding a thread while waiting (long-polling requests): the future
+     * completes with what the view shows once it satisfies {@code condition}, or at the timeout.
+     */
+    public CompletableFuture<Optional<InstanceView>> awaitInstanceAsync(
+            String instanceId, Predicate<Optional<InstanceView>> condition, Duration timeout) {
+        return InstanceWait.start(store, notifier, instanceId, condition, timeout);
     }
 
     /**

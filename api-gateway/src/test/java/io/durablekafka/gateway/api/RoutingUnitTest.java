@@ -122,6 +122,17 @@ class RoutingUnitTest {
     }
 
     @Test
+    void eventStreamRoutesAndTheirLiteral() {
+        assertEquals("streamInstancesEvents", found("GET", "/runtime/webhooks/durabletask/instances/events").route().name());
+        assertEquals("streamInstancesEventsV1", found("GET", "/admin/extensions/DurableTaskExtension/instances/Events/")
+                .route().name());
+        assertEquals("streamInstanceEvents", found("GET", "/runtime/webhooks/durabletask/instances/x/events").route().name());
+        // Only GET is taken by the literal: an instance named "events" can still be purged.
+        assertEquals("purgeInstance", found("DELETE", "/runtime/webhooks/durabletask/instances/events").route().name());
+        assertEquals("managementGetStatus", found("GET", "/runtime/orchestrations/events").route().name());
+    }
+
+    @Test
     void theOpenApiDocumentListsExactlyTheRegisteredRoutes() {
         ObjectNode doc = new OpenApi().document();
         assertEquals("3.0.3", doc.get("openapi").asText());
@@ -214,6 +225,10 @@ class RoutingUnitTest {
         assertEquals(2048, o.maxBodyBytes());
         assertEquals(Duration.ofSeconds(30), o.maxWait());
         assertEquals(Duration.ofMillis(250), o.purgeWait());
+        GatewayOptions waits = GatewayOptions.fromSettings(Settings.of(Map.of("dk.bootstrap.servers", "k:9092",
+                "dk.gateway.max.long.poll.seconds", "20", "dk.gateway.sse.heartbeat.seconds", "5")), Set.of());
+        assertEquals(Duration.ofSeconds(20), waits.maxLongPoll());
+        assertEquals(Duration.ofSeconds(5), waits.sseHeartbeat());
 
         // Without dk.task.hub the first listed hub is the default; without anything, the built-in defaults.
         GatewayOptions first = GatewayOptions.fromSettings(Settings.of(Map.of("dk.bootstrap.servers", "k:9092",
@@ -225,6 +240,10 @@ class RoutingUnitTest {
         assertEquals(List.of("Storage"), plain.connections());
         assertNull(plain.systemKey());
         assertEquals(GatewayOptions.DEFAULT_MAX_BODY_BYTES, plain.maxBodyBytes());
+        assertEquals(Duration.ofSeconds(60), plain.maxLongPoll());
+        assertEquals(Duration.ofSeconds(15), plain.sseHeartbeat());
+        assertEquals(Duration.ofSeconds(7), plain.withMaxLongPoll(Duration.ofSeconds(7)).withPort(1).maxLongPoll());
+        assertThrows(IllegalArgumentException.class, () -> plain.withSseHeartbeat(Duration.ZERO));
 
         assertThrows(IllegalArgumentException.class, () -> plain.withHubSystemKeys(Map.of("Unknown", "k")));
         assertThrows(IllegalArgumentException.class, () -> plain.withTaskHubs(List.of("solo2", "SOLO2")));
