@@ -7,22 +7,33 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.topics.DeadLetters;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.webhooks.Backoff;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.gateway.webhooks.WebhookSigner;
 import io.durablekafka.kafka.Conditions;
+import io.durablekafka.kafka.SharedKafka;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,15 +163,52 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aBadRecordOnTheWebhooksTopicIsDeadLetteredAndDeliveriesGoOn() throws Exception {
+        Gateway deliverer = cluster.startGateway(DELIVERER);
+        var props = new Properties();
+        props.put("bootstrap.servers", SharedKafka.bootstrapServers());
+        try (var producer = new KafkaProducer<>(props,
+                new StringSerializer(),
+                new StringSerializer());
+             var deadLetters = new KafkaConsumer<>(props,
+                     new StringDeserializer(),
+                     new StringDeserializer())) {
+            producer.send(new ProducerRecord<>(cluster.topics.webhooks(), "junk-1",
+                    "not json")).get();
+            String id = startWithCallback("HelloCities", "hooked-after-junk", callbackUrl("/after-junk", 0));
+            assertEquals("Completed", awaitRequests("/after-junk", 1).getFirst().json().get("runtimeStatus").asText());
+            assertEquals(id, awaitOutcome(id, "Delivered").get("instanceId").asText());
+
+            var partitions = deadLetters.partitionsFor(cluster.topics.deadLetter()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            deadLetters.assign(partitions);
+            deadLetters.seekToBeginning(partitions);
+            String[] reason = new String[1];
+            Conditions.await("the bad webhook record on the dead-letter topic", DEADLINE, () -> {
+                for (var r : deadLetters.poll(Duration.ofMillis(100))) {
+                    var header = r.headers().lastHeader(DeadLetters.REASON);
+                    if ("junk-1".equals(r.key()) && header != null) {
+                        reason[0] = new String(header.value(), StandardCharsets.UTF_8);
+                    }
+                }
+                return reason[0] != null;
+            });
+            assertTrue(reason[0].contains("unreadable"), reason[0]);
+        } finally {
+            cluster.stopGateway(deliverer);
+        }
+    }
+
+    @Test
     void aCallbackToAPrivateAddressIsRefusedAtStart() {
         Gateway strict = cluster.startGateway(WebhookOptions.defaults().withDeliverer(false));
         try {
             for (String url : List.of("http://127.0.0.1:8080/hook", "http://169.254.169.254/latest/meta-data",
                     "http://[::1]/hook", "ftp://example.com/hook", "/relative")) {
-                HttpResponse<String> r = cluster.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                HttpResponse<String> r = cluster.send(HttpRequest.newBuilder(URI.create(
                                 strict.baseUrl() + API + "/orchestrators/HelloCities/refused-1?callbackUrl="
                                         + URLEncoder.encode(url, StandardCharsets.UTF_8)))
-                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+                        .POST(HttpRequest.BodyPublishers.noBody()).build());
                 assertEquals(400, r.statusCode(), url + ": " + r.body());
                 assertEquals("InvalidCallbackUrl", json(r).get("error").asText());
             }
