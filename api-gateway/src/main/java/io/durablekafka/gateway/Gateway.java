@@ -12,9 +12,14 @@ import io.durablekafka.gateway.api.Hubs;
 import io.durablekafka.gateway.api.InstanceApi;
 import io.durablekafka.gateway.api.OpenApi;
 import io.durablekafka.gateway.observability.GatewayEndpoints;
+import io.durablekafka.gateway.api.WebhookApi;
 import io.durablekafka.gateway.publish.CommandPublisher;
 import io.durablekafka.gateway.push.EventStreams;
 import io.durablekafka.gateway.views.ReadViews;
+import io.durablekafka.gateway.webhooks.WebhookDeliverer;
+import io.durablekafka.gateway.webhooks.WebhookOptions;
+import io.durablekafka.gateway.webhooks.WebhookOutcomeView;
+import io.durablekafka.gateway.webhooks.WebhookSigner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -23,12 +28,15 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -58,6 +66,7 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayOptions options;
     private final Observability observability;
+    private final WebhookOptions webhooks;
     /** Everything to close, last opened first. */
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private Path tempDir;
@@ -70,17 +79,28 @@ public final class Gateway implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
+    /**
+     * A gateway that runs no webhook deliverer: it accepts callbacks to public addresses, and gateways given
+     * {@link WebhookOptions} (the {@code gateway} role, local clusters) deliver them.
+     */
     public Gateway(GatewayOptions options) {
-        this(options, Observability.detached());
+        this(options, Observability.detached(), WebhookOptions.defaults().withDeliverer(false));
+    }
+
+    /** A gateway with its own metrics registry that delivers completion callbacks if {@code webhooks} says so. */
+    public Gateway(GatewayOptions options, WebhookOptions webhooks) {
+        this(options, Observability.detached(), webhooks);
     }
 
     /**
      * A gateway that reports to, and serves on its port ({@code /metrics}, {@code /healthz}, {@code /readyz}), the
      * process's {@code observability}: with every role of the process registered in it, one scrape covers them all.
+     * It delivers completion callbacks if {@code webhooks} says so.
      */
-    public Gateway(GatewayOptions options, Observability observability) {
+    public Gateway(GatewayOptions options, Observability observability, WebhookOptions webhooks) {
         this.options = options;
         this.observability = observability;
+        this.webhooks = webhooks;
     }
 
     /**
@@ -97,6 +117,7 @@ public final class Gateway implements AutoCloseable {
             Admin admin = Admin.create(adminConfig());
             resources.push(admin);
             List<HubServices> services = new ArrayList<>();
+            Map<String, WebhookOutcomeView> outcomes = new HashMap<>();
             for (String hub : options.taskHubs()) {
                 TopicNames topics = new TopicNames(hub);
                 ReadViews views = new ReadViews(topics, admin, clientConfig(), viewDirectory(hub),
@@ -108,16 +129,18 @@ public final class Gateway implements AutoCloseable {
                         "dk-gateway-" + hub);
                 resources.push(publisher);
                 services.add(new HubServices(topics, views, publisher));
+                outcomes.put(hub, startWebhooks(topics));
             }
             hubs = new Hubs(services, options.connections(), options.systemKey(), options.hubSystemKeys());
 
             InstanceApi instances = new InstanceApi(options.knownOrchestrations(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
-                    options.maxWait(), options.purgeWait(), InstanceApi.DEFAULT_SCAN_BUDGET, options.maxLongPoll());
+                    options.maxWait(), options.purgeWait(), InstanceApi.DEFAULT_SCAN_BUDGET, options.maxLongPoll(),
+                    webhooks.policy());
             EntityApi entities = new EntityApi(options.knownEntities(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
                     InstanceApi.DEFAULT_SCAN_BUDGET);
             streams = new EventStreams(options.sseHeartbeat());
             http = new HttpApi(ApiRoutes.build(instances, entities, new EventStreamApi(instances, streams),
-                    new OpenApi()), hubs, options.maxBodyBytes(), options.publicBaseUrl(),
+                    new WebhookApi(outcomes), new OpenApi()), hubs, options.maxBodyBytes(), options.publicBaseUrl(),
                     new GatewayEndpoints(observability)::install);
             resources.push(observability.health().register("gateway", this::liveness, this::readiness));
             resources.push(http);
@@ -158,6 +181,33 @@ public final class Gateway implements AutoCloseable {
             }
         }
         return reasons.isEmpty() ? HealthChecks.Check.OK : HealthChecks.Check.failing(String.join("; ", reasons));
+    }
+
+    /**
+     * The hub's completion-callback outcome view and, when enabled, its deliverer. Without a configured secret the
+     * deliverer signs with one generated here (logged), which only suits a single gateway.
+     */
+    private WebhookOutcomeView startWebhooks(TopicNames topics) {
+        WebhookOutcomeView outcomes = new WebhookOutcomeView(topics, clientConfig());
+        resources.push(outcomes);
+        outcomes.start();
+        if (webhooks.delivererEnabled()) {
+            String secret = webhooks.secretFor(topics.taskHub());
+            if (secret == null) {
+                secret = WebhookSigner.generateSecret();
+                LOG.warn("no {} set: completion callbacks of hub {} are signed with the generated secret {} (set one "
+                        + "secret for every gateway of the hub)", WebhookOptions.SECRET, topics.taskHub(), secret);
+            }
+            WebhookDeliverer deliverer = new WebhookDeliverer(topics, clientConfig(), webhooks.policy(),
+                    new WebhookSigner(secret), webhooks.backoff(), webhooks.attemptTimeout(), Clock.systemUTC());
+            resources.push(deliverer);
+            deliverer.start();
+        }
+        return outcomes;
+    }
+
+    public WebhookOptions webhookOptions() {
+        return webhooks;
     }
 
     /** The read views of a served hub (name case-insensitive), after {@link #start()}. */

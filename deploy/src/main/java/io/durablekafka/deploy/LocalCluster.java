@@ -4,11 +4,16 @@ import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.observability.Observability;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.gateway.webhooks.WebhookOptions;
+import io.durablekafka.gateway.webhooks.WebhookSigner;
 import io.durablekafka.node.NodeOptions;
 import io.durablekafka.node.OrchestratorNode;
 import io.durablekafka.sdk.FunctionRegistry;
 import io.durablekafka.worker.ActivityWorker;
 import io.durablekafka.worker.WorkerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -49,7 +54,8 @@ public final class LocalCluster implements AutoCloseable {
             worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry, observability);
             worker.start();
             GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames()).withPort(port);
-            gateway = new Gateway(dataDir == null ? g : g.withDataDir(dataDir.resolve("gateway")), observability);
+            gateway = new Gateway(dataDir == null ? g : g.withDataDir(dataDir.resolve("gateway")), observability,
+                    webhookOptions(settings, g, dataDir));
             gateway.start();
             node.awaitRunning(Duration.ofSeconds(60));
             return new LocalCluster(node, worker, gateway, observability);
@@ -60,6 +66,41 @@ public final class LocalCluster implements AutoCloseable {
             observability.close();
             throw e;
         }
+    }
+
+    /**
+     * Completion callbacks of a local cluster: private targets allowed (receivers on this machine) unless
+     * {@code dk.webhooks.allow.private} says otherwise, and the configured secret or one generated once and kept in
+     * {@code <dataDir>/webhook-secret}, so that receivers keep verifying across restarts.
+     */
+    static WebhookOptions webhookOptions(Settings settings, GatewayOptions gateway, Path dataDir) {
+        WebhookOptions w = WebhookOptions.fromSettings(settings, gateway.taskHubs());
+        if (settings.find(WebhookOptions.ALLOW_PRIVATE).isEmpty()) {
+            w = w.withAllowPrivate(true);
+        }
+        if (w.secret() == null) {
+            w = w.withSecret(dataDir == null ? WebhookSigner.generateSecret() : storedSecret(dataDir.resolve("webhook-secret")));
+        }
+        return w;
+    }
+
+    private static String storedSecret(Path file) {
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).strip();
+            }
+            String secret = WebhookSigner.generateSecret();
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, secret + "\n");
+            return secret;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write the webhook secret " + file, e);
+        }
+    }
+
+    /** The secret completion callbacks of the default hub are signed with. */
+    public String webhookSecret() {
+        return gateway.webhookOptions().secretFor(gateway.options().topics().taskHub());
     }
 
     public String baseUrl() {

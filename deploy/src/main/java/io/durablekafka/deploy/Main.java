@@ -76,6 +76,7 @@ public final class Main {
         System.out.println("  data directory: " + dataDir);
         System.out.println("  orchestrations: " + registry.orchestrationNames());
         System.out.println("  metrics:        " + cluster.baseUrl() + "/metrics (probes: /healthz, /readyz)");
+        System.out.println("  webhook secret: " + cluster.webhookSecret() + " (completion callbacks, ?callbackUrl=)");
         System.out.println("  try:            curl -i -X POST " + cluster.baseUrl()
                 + "/runtime/webhooks/durabletask/orchestrators/HelloCities");
         System.out.println("Press Ctrl-C to stop.");

@@ -5,6 +5,7 @@ import io.durablekafka.common.observability.ManagementServer;
 import io.durablekafka.common.observability.Observability;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.node.NodeOptions;
 import io.durablekafka.node.OrchestratorNode;
 import io.durablekafka.sdk.FunctionRegistry;
@@ -53,8 +54,12 @@ public final class Role implements AutoCloseable {
                     worker.start();
                     running = worker;
                 }
-                case "gateway" -> running = new Gateway(GatewayOptions.fromSettings(settings,
-                        registry.orchestrationNames(), registry.entityNames()), observability).start();
+                case "gateway" -> {
+                    GatewayOptions options = GatewayOptions.fromSettings(settings, registry.orchestrationNames(),
+                            registry.entityNames());
+                    running = new Gateway(options, observability,
+                            WebhookOptions.fromSettings(settings, options.taskHubs())).start();
+                }
                 default -> throw new IllegalArgumentException("unknown role '" + role + "'");
             }
             return new Role(role, observability, running, management);

@@ -11,6 +11,7 @@ import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.kafka.SharedKafka;
 import io.durablekafka.node.NodeOptions;
 import io.durablekafka.node.OrchestratorNode;
@@ -53,6 +54,7 @@ final class TestCluster implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final ActivityWorker worker;
     private final Gateway gateway;
+    private final List<Gateway> extraGateways = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final KafkaProducer<String, byte[]> producer;
     private StatusTopicReader statusReader;
@@ -69,6 +71,16 @@ final class TestCluster implements AutoCloseable {
     /** {@code prepareHub} runs once the hub's topics are provisioned, before the worker and the gateway start. */
     TestCluster(String name, FunctionRegistry registry, int executionCacheSize, boolean inProcessNode,
                 java.util.function.Consumer<TopicNames> prepareHub) {
+        this(name, registry, executionCacheSize, inProcessNode, prepareHub, WebhookOptions.defaults().withDeliverer(false));
+    }
+
+    /** With the completion-callback options of the cluster's gateway. */
+    TestCluster(String name, FunctionRegistry registry, WebhookOptions webhooks) {
+        this(name, registry, 2000, true, topics -> { }, webhooks);
+    }
+
+    private TestCluster(String name, FunctionRegistry registry, int executionCacheSize, boolean inProcessNode,
+                        java.util.function.Consumer<TopicNames> prepareHub, WebhookOptions webhooks) {
         this.hub = name + HUBS.incrementAndGet() + "x" + Long.toString(System.nanoTime() % 100000, 36);
         this.topics = new TopicNames(hub);
         this.registry = registry;
@@ -86,7 +98,7 @@ final class TestCluster implements AutoCloseable {
         prepareHub.accept(topics);
         worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry);
         worker.start();
-        gateway = new Gateway(GatewayOptions.of(SharedKafka.bootstrapServers(), topics)).start();
+        gateway = new Gateway(GatewayOptions.of(SharedKafka.bootstrapServers(), topics), webhooks).start();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -138,6 +150,18 @@ final class TestCluster implements AutoCloseable {
     void stopNode(OrchestratorNode node) {
         node.close();
         nodes.remove(node);
+    }
+
+    /** Another gateway of the hub (e.g. a webhook deliverer); closed with the cluster unless stopped before. */
+    Gateway startGateway(WebhookOptions webhooks) {
+        Gateway g = new Gateway(GatewayOptions.of(SharedKafka.bootstrapServers(), topics), webhooks).start();
+        extraGateways.add(g);
+        return g;
+    }
+
+    void stopGateway(Gateway g) {
+        g.close();
+        extraGateways.remove(g);
     }
 
     // ------------------------------------------------------------------------------------------ HTTP
@@ -251,6 +275,7 @@ final class TestCluster implements AutoCloseable {
             statusReader.close();
         }
         producer.close();
+        List.copyOf(extraGateways).forEach(Gateway::close);
         gateway.close();
         worker.close();
         for (OrchestratorNode node : List.copyOf(nodes)) {

@@ -26,7 +26,13 @@ public final class ApiRoutes {
                 new EventStreamApi(api, new EventStreams(EventStreams.DEFAULT_HEARTBEAT)), openApi);
     }
 
+    /** The routes, with a webhook outcome route that knows no outcomes. */
     public static Router build(InstanceApi api, EntityApi entities, EventStreamApi events, OpenApi openApi) {
+        return build(api, entities, events, new WebhookApi(java.util.Map.of()), openApi);
+    }
+
+    public static Router build(InstanceApi api, EntityApi entities, EventStreamApi events, WebhookApi webhooks,
+                               OpenApi openApi) {
         Router r = new Router();
         webhook(r, "GET", "/openapi.json", "getOpenApiDocument", false, openApi::serve);
         webhook(r, "POST", "/orchestrators/{functionName}", "startOrchestration", true, api::start);
@@ -44,6 +50,8 @@ public final class ApiRoutes {
         webhook(r, "POST", "/instances/{instanceId}/resume", "resumeInstance", true, api::resume);
         webhook(r, "POST", "/instances/{instanceId}/rewind", "rewindInstance", true, api::rewind);
         webhook(r, "POST", "/instances/{instanceId}/restart", "restartInstance", true, api::restart);
+        // durable-kafka's own: the completion callback's delivery outcome.
+        webhook(r, "GET", "/instances/{instanceId}/webhook", "getInstanceWebhook", true, webhooks::outcome);
         webhook(r, "GET", "/entities", "listEntities", true, entities::list);
         // Clean-up has no route in the extension; "clean" is a literal here (an empty entity key is invalid).
         webhook(r, "POST", "/entities/clean", "cleanEntityStorage", true, entities::clean);

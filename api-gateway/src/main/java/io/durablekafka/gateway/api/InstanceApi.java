@@ -21,6 +21,8 @@ import io.durablekafka.gateway.views.InstanceQuery;
 import io.durablekafka.gateway.views.InstanceView;
 import io.durablekafka.gateway.views.Page;
 import io.durablekafka.gateway.views.ReadViews;
+import io.durablekafka.gateway.webhooks.CallbackPolicy;
+import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.sdk.EntityInstanceId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -71,6 +73,7 @@ public final class InstanceApi {
     private final Duration purgeWait;
     private final int scanBudget;
     private final Duration maxLongPoll;
+    private final CallbackPolicy callbacks;
 
     /**
      * @param knownOrchestrations names a start may use; empty accepts any
@@ -82,6 +85,14 @@ public final class InstanceApi {
      */
     public InstanceApi(Set<String> knownOrchestrations, Duration barrierTimeout, Duration maxWait, Duration purgeWait,
                        int scanBudget, Duration maxLongPoll) {
+        this(knownOrchestrations, barrierTimeout, maxWait, purgeWait, scanBudget, maxLongPoll,
+                WebhookOptions.defaults().policy());
+    }
+
+    /** @param callbacks the completion callback URLs a start may name ({@code callbackUrl}) */
+    public InstanceApi(Set<String> knownOrchestrations, Duration barrierTimeout, Duration maxWait, Duration purgeWait,
+                       int scanBudget, Duration maxLongPoll, CallbackPolicy callbacks) {
+        this.callbacks = callbacks;
         this.knownOrchestrations = Set.copyOf(knownOrchestrations);
         this.barrierTimeout = barrierTimeout;
         this.maxWait = maxWait;
@@ -110,8 +121,22 @@ public final class InstanceApi {
         }
         JsonNode input = JsonResponses.parseBody(call.body());
         Duration wait = waitTimeout(call);
-        RecordMetadata ack = startInstance(call.hub(), instanceId, name, input);
+        String callbackUrl = callbackUrl(call);
+        RecordMetadata ack = startInstance(call.hub(), instanceId, name, input, callbackUrl);
         answerStarted(call, instanceId, ack, wait);
+    }
+
+    /** The start's completion callback ({@code callbackUrl}, a durable-kafka extension), checked; null without one. */
+    private String callbackUrl(Call call) {
+        String url = Hubs.blankToNull(call.query("callbackUrl"));
+        if (url == null) {
+            return null;
+        }
+        try {
+            return callbacks.check(url).toString();
+        } catch (CallbackPolicy.Refused e) {
+            throw ApiException.badRequest("InvalidCallbackUrl", "callbackUrl refused: " + e.getMessage() + ".");
+        }
     }
 
     /** {@code POST /runtime/orchestrations/start/{orchestratorName}} with body {@code {"input": ...}}. */
@@ -129,7 +154,7 @@ public final class InstanceApi {
         }
         Duration wait = waitTimeout(call);
         String instanceId = InstanceIds.generate();
-        RecordMetadata ack = startInstance(call.hub(), instanceId, name, input);
+        RecordMetadata ack = startInstance(call.hub(), instanceId, name, input, null);
         answerStarted(call, instanceId, ack, wait);
     }
 
@@ -155,7 +180,7 @@ public final class InstanceApi {
             CommandRefusals.check(InstanceCommand.START, instanceId, view);
         }
         String target = newId ? InstanceIds.generate() : instanceId;
-        RecordMetadata ack = startInstance(call.hub(), target, status.name(), status.input());
+        RecordMetadata ack = startInstance(call.hub(), target, status.name(), status.input(), null);
         answerStarted(call, target, ack, wait);
     }
 
@@ -172,14 +197,14 @@ public final class InstanceApi {
      * through this gateway are serialized: the second one sees the first as Pending. Returns once the view
      * holds the start (read-your-writes on this gateway).
      */
-    private RecordMetadata startInstance(HubServices hub, String instanceId, String name, JsonNode input)
-            throws InterruptedException, PublishException {
+    private RecordMetadata startInstance(HubServices hub, String instanceId, String name, JsonNode input,
+                                         String callbackUrl) throws InterruptedException, PublishException {
         ReadViews views = hub.views();
         ReentrantLock lock = hub.lockStart(instanceId);
         try {
             CommandRefusals.check(InstanceCommand.START, instanceId, views.find(instanceId).orElse(null));
             RecordMetadata ack = hub.publisher().publish(
-                    new StartOrchestration(instanceId, name, input, null, null, Instant.now()));
+                    new StartOrchestration(instanceId, name, input, null, null, Instant.now(), callbackUrl));
             if (!views.awaitConsumed(new TopicPartition(ack.topic(), ack.partition()), ack.offset(), barrierTimeout)) {
                 LOG.warn("the views of hub {} did not see the start of '{}' ({}-{}@{}) within {}", hub.name(),
                         instanceId, ack.topic(), ack.partition(), ack.offset(), barrierTimeout);

@@ -11,10 +11,21 @@ import java.time.Instant;
  * @param parent             set when started as a sub-orchestration
  * @param scheduledStartTime optional: the execution starts no earlier than this
  * @param requestedTime      when the client asked for the start; shown as {@code createdTime}
+ * @param callbackUrl        optional (durable-kafka extension): an absolute http(s) URL the cluster POSTs a
+ *                           completion notice to when the instance ends (Completed, Failed, Terminated); kept
+ *                           across continue-as-new. Checked by the gateway when it writes the start; external
+ *                           producers that set it are trusted
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StartOrchestration(String instanceId, String name, JsonNode input, ParentInstance parent,
-                                 Instant scheduledStartTime, Instant requestedTime) implements OrchestrationMessage {
+                                 Instant scheduledStartTime, Instant requestedTime, String callbackUrl)
+        implements OrchestrationMessage {
+
+    /** A start without a completion callback. */
+    public StartOrchestration(String instanceId, String name, JsonNode input, ParentInstance parent,
+                              Instant scheduledStartTime, Instant requestedTime) {
+        this(instanceId, name, input, parent, scheduledStartTime, requestedTime, null);
+    }
 
     public static StartOrchestration of(String instanceId, String name, JsonNode input) {
         return new StartOrchestration(instanceId, name, input, null, null, Instant.now());

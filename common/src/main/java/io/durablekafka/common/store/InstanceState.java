@@ -27,6 +27,8 @@ import java.util.List;
  * @param revision        counts the writes of this record (1 when created), so that readers of the changelog can
  *                        tell versions of an instance apart and order them (a cached execution's own rule of being
  *                        in step with the store is its execution ID and history size, see the node's replay core)
+ * @param callbackUrl     the completion callback the instance was started with (null: none); kept here so that it
+ *                        survives restarts and continue-as-new, and notified whenever the instance ends
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -48,7 +50,18 @@ public record InstanceState(
         long inputOffset,
         EntityLockState entityLock,
         RuntimeStatus publishedStatus,
-        long revision) {
+        long revision,
+        String callbackUrl) {
+
+    /** An instance without a completion callback. */
+    public InstanceState(String instanceId, String name, String executionId, RuntimeStatus status, JsonNode input,
+                         JsonNode output, JsonNode customStatus, FailureDetails failure, Instant createdTime,
+                         Instant lastUpdatedTime, long historySize, ParentInstance parent, List<HistoryEvent> deferred,
+                         List<PendingTimer> timers, long inputOffset, EntityLockState entityLock,
+                         RuntimeStatus publishedStatus, long revision) {
+        this(instanceId, name, executionId, status, input, output, customStatus, failure, createdTime, lastUpdatedTime,
+                historySize, parent, deferred, timers, inputOffset, entityLock, publishedStatus, revision, null);
+    }
 
     public InstanceState {
         deferred = deferred == null ? List.of() : List.copyOf(deferred);

@@ -69,6 +69,25 @@ public record TopicNames(String taskHub) {
         return nodeApplicationId() + "-" + NODE_STATE_STORE + "-changelog";
     }
 
+    /**
+     * Completion callbacks to deliver (durable-kafka extension): a {@code WebhookDelivery} per terminal state of an
+     * instance started with a callback URL, written by the nodes in the step's transaction, and again by the
+     * deliverers for each retry. Keyed by instance ID.
+     */
+    public String webhooks() {
+        return prefix() + "webhooks";
+    }
+
+    /** The latest delivery outcome of each instance's completion callback (compacted, keyed by instance ID). */
+    public String webhookOutcomes() {
+        return prefix() + "webhook-outcomes";
+    }
+
+    /** The consumer group of the webhook deliverers: each delivery is owned by one deliverer at a time. */
+    public String webhookDeliverers() {
+        return prefix() + "webhook-deliverers";
+    }
+
     public String workerGroup(String queue) {
         return prefix() + "workers." + queue;
     }

@@ -42,7 +42,20 @@ public final class TopicProvisioner {
         // other topics, lets gateways start before any node.
         topics.add(compacted(names.nodeStateChangelog()));
         topics.add(plain(names.deadLetter()));
+        topics.addAll(webhookTopics(names));
         create(topics);
+    }
+
+    /**
+     * Creates the completion-callback topics if missing: hubs created before they existed get them from whichever
+     * process starts first (the deliverers run in the gateways, which do not create the other topics).
+     */
+    public void ensureWebhooks(TopicNames names) {
+        create(webhookTopics(names));
+    }
+
+    private List<NewTopic> webhookTopics(TopicNames names) {
+        return List.of(plain(names.webhooks()), compacted(names.webhookOutcomes()));
     }
 
     private NewTopic plain(String name) {

@@ -4,6 +4,7 @@ import io.durablekafka.common.messages.ActivityRequest;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.status.InstanceStatus;
 import io.durablekafka.common.store.DueItem;
+import io.durablekafka.common.webhooks.WebhookDelivery;
 
 /**
  * Something a step does beyond its own instance's record and history: records for other instances and workers,
@@ -24,6 +25,10 @@ public sealed interface Effect {
     }
 
     record CancelTimer(DueItem.Timer timer) implements Effect {
+    }
+
+    /** A completion callback to deliver: a record on the {@code webhooks} topic. */
+    record RequestWebhook(WebhookDelivery delivery) implements Effect {
     }
 
     /** A record on the public {@code status} topic; null status: a tombstone (the instance was purged). */

@@ -15,6 +15,8 @@ import io.durablekafka.common.store.HistoryChunk;
 import io.durablekafka.common.store.InstanceState;
 import io.durablekafka.common.store.InstanceState.EntityLockState;
 import io.durablekafka.common.store.InstanceState.PendingTimer;
+import io.durablekafka.common.webhooks.CompletionNotice;
+import io.durablekafka.common.webhooks.WebhookDelivery;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,10 @@ import java.util.List;
  * consistent) and {@link #finish()} turns it into a {@link StepResult}. Nothing is written before that.
  */
 public final class InstanceDraft {
+
+    /** The ends a completion callback is sent for (Canceled is never reached by orchestrations here). */
+    private static final java.util.Set<RuntimeStatus> WEBHOOK_STATUSES =
+            java.util.EnumSet.of(RuntimeStatus.Completed, RuntimeStatus.Failed, RuntimeStatus.Terminated);
 
     private final String instanceId;
     private final InstanceState before;
@@ -44,6 +50,7 @@ public final class InstanceDraft {
     private final List<PendingTimer> timers;
     private EntityLockState entityLock;
     private RuntimeStatus publishedStatus;
+    private String callbackUrl;
     /** Events of the current execution already in the store (0 once the step dropped them). */
     private long storedHistorySize;
     private final List<HistoryEvent> appended = new ArrayList<>();
@@ -76,6 +83,7 @@ public final class InstanceDraft {
             timers = new ArrayList<>(before.timers());
             entityLock = before.entityLock();
             publishedStatus = before.publishedStatus();
+            callbackUrl = before.callbackUrl();
             storedHistorySize = before.historySize();
         } else {
             deferred = new ArrayList<>();
@@ -132,6 +140,10 @@ public final class InstanceDraft {
 
     public Instant createdTime() {
         return createdTime;
+    }
+
+    public String callbackUrl() {
+        return callbackUrl;
     }
 
     public EntityLockState entityLock() {
@@ -224,6 +236,17 @@ public final class InstanceDraft {
         failure = null;
         deferred.clear();
         changed = true;
+    }
+
+    /**
+     * The completion callback of the instance from now on (a start sets it, null included; continue-as-new and rewind
+     * keep it).
+     */
+    public void setCallbackUrl(String url) {
+        if (!java.util.Objects.equals(callbackUrl, url)) {
+            callbackUrl = url;
+            changed = true;
+        }
     }
 
     /** Forgets the current execution's history and pending timers. */
@@ -333,6 +356,15 @@ public final class InstanceDraft {
         }
     }
 
+    /**
+     * The {@code webhook-id} of the callback for this version of the instance: derived from what identifies the end
+     * (execution and record revision), so a step replayed after an aborted transaction names the same delivery.
+     */
+    static String webhookId(InstanceState ended) {
+        return "msg_" + java.util.UUID.nameUUIDFromBytes((ended.instanceId() + "|" + ended.executionId() + "|"
+                + ended.revision()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", "");
+    }
+
     private void cancelTimers() {
         for (PendingTimer t : timers) {
             effects.add(new Effect.CancelTimer(new DueItem.Timer(instanceId, t.timerId(), t.fireAt())));
@@ -362,13 +394,16 @@ public final class InstanceDraft {
         }
         InstanceState after = new InstanceState(instanceId, name, executionId, status, input, output, customStatus,
                 failure, createdTime, now, historySize(), parent, deferred, timers, inputOffset, entityLock, published,
-                before == null ? 1 : before.revision() + 1);
-        List<Effect> all = effects;
+                before == null ? 1 : before.revision() + 1, callbackUrl);
+        List<Effect> all = new ArrayList<>(effects);
         if (publish) {
-            all = new ArrayList<>(effects);
             all.add(new Effect.PublishStatus(instanceId, after.toStatus()));
         }
         boolean ended = status.isTerminal() && (before == null || before.status() != status || historyDropped);
+        if (ended && callbackUrl != null && WEBHOOK_STATUSES.contains(status)) {
+            all.add(new Effect.RequestWebhook(WebhookDelivery.first(webhookId(after), callbackUrl,
+                    new CompletionNotice(instanceId, name, status, output, createdTime, now), now)));
+        }
         return new StepResult(instanceId, after, true, historyDropped, chunk, all, ended);
     }
 }

@@ -45,6 +45,7 @@ final class StartHandler implements MessageHandler<StartOrchestration> {
         runner.forget(d.instanceId());
         d.newExecution(s.name(), ExecutionSteps.firstExecutionId(d.instanceId(), d.inputOffset(), s.name()), s.input(),
                 s.parent(), s.requestedTime() != null ? s.requestedTime() : d.now());
+        d.setCallbackUrl(s.callbackUrl());
         Instant at = s.scheduledStartTime();
         if (at != null && at.isAfter(d.now())) {
             d.armTimer(SCHEDULED_START_TIMER, at);

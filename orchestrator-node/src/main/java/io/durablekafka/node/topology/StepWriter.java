@@ -4,6 +4,7 @@ import io.durablekafka.common.messages.ActivityRequest;
 import io.durablekafka.common.messages.EntityMessage;
 import io.durablekafka.common.messages.MessageHeaders;
 import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.common.webhooks.WebhookDelivery;
 import io.durablekafka.node.instance.Effect;
 import io.durablekafka.node.instance.StepResult;
 import io.durablekafka.node.store.NodeStore;
@@ -51,6 +52,7 @@ final class StepWriter {
                 case Effect.CancelTimer t -> store.deleteDue(t.timer());
                 case Effect.PublishStatus p -> context.forward(new Record<String, Object>(p.instanceId(), p.status(),
                         System.currentTimeMillis(), new RecordHeaders()), NodeTopology.STATUS_SINK);
+                case Effect.RequestWebhook w -> requestWebhook(w.delivery());
             }
         }
         if (step.ended()) {
@@ -75,6 +77,13 @@ final class StepWriter {
         MessageHeaders.setType(headers, "ActivityRequest");
         context.forward(new Record<>(request.instanceId(), request, System.currentTimeMillis(), headers),
                 NodeTopology.TASKS_SINK);
+    }
+
+    private void requestWebhook(WebhookDelivery delivery) {
+        var headers = new RecordHeaders();
+        MessageHeaders.setType(headers, WebhookDelivery.TYPE);
+        context.forward(new Record<>(delivery.instanceId(), delivery, System.currentTimeMillis(), headers),
+                NodeTopology.WEBHOOKS_SINK);
     }
 
     /** Whether a commit is wanted since the last call (and forgets it). */
