@@ -17,6 +17,7 @@ import io.durablekafka.gateway.publish.CommandPublisher;
 import io.durablekafka.gateway.push.EventStreams;
 import io.durablekafka.gateway.views.ReadViews;
 import io.durablekafka.gateway.webhooks.WebhookDeliverer;
+import io.durablekafka.gateway.webhooks.WebhookMetrics;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.gateway.webhooks.WebhookOutcomeView;
 import io.durablekafka.gateway.webhooks.WebhookSigner;
@@ -199,7 +200,8 @@ public final class Gateway implements AutoCloseable {
                         + "secret for every gateway of the hub)", WebhookOptions.SECRET, topics.taskHub(), secret);
             }
             WebhookDeliverer deliverer = new WebhookDeliverer(topics, clientConfig(), webhooks.policy(),
-                    new WebhookSigner(secret), webhooks.backoff(), webhooks.attemptTimeout(), Clock.systemUTC());
+                    new WebhookSigner(secret), webhooks.backoff(), webhooks.attemptTimeout(),
+                    new WebhookMetrics(observability.registry()), Clock.systemUTC());
             resources.push(deliverer);
             deliverer.start();
         }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -130,7 +131,7 @@ class WebhookDeliveryTest {
     }
 
     @Test
-    void aCallbackThatFailsTwiceIsDeliveredOnTheThirdAttemptSignedWithOneId() {
+    void aCallbackThatFailsTwiceIsDeliveredOnTheThirdAttemptSignedWithOneId() throws Exception {
         Gateway deliverer = cluster.startGateway(DELIVERER);
         try {
             String id = startWithCallback("HelloCities", "hooked-1", callbackUrl("/retried", 2));
@@ -157,6 +158,11 @@ class WebhookDeliveryTest {
             assertEquals(3, outcome.get("attempts").asInt());
             assertEquals(webhookId, outcome.get("webhookId").asText());
             assertEquals(204, outcome.get("lastStatusCode").asInt());
+
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(deliverer.baseUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("dk_webhook_attempts_total{outcome=\"Retrying\"} 2.0"), metrics);
+            assertTrue(metrics.contains("dk_webhook_attempts_total{outcome=\"Delivered\"} 1.0"), metrics);
         } finally {
             cluster.stopGateway(deliverer);
         }

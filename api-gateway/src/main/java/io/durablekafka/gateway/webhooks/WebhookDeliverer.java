@@ -74,9 +74,12 @@ public final class WebhookDeliverer implements AutoCloseable {
     private int inFlight;
     private boolean paused;
 
+    private final WebhookMetrics metrics;
+
     public WebhookDeliverer(TopicNames topics, Properties clientConfig, CallbackPolicy policy, WebhookSigner signer,
-                            Backoff backoff, Duration attemptTimeout, Clock clock) {
+                            Backoff backoff, Duration attemptTimeout, WebhookMetrics metrics, Clock clock) {
         this.topics = topics;
+        this.metrics = metrics;
         this.clientConfig = clientConfig;
         this.policy = policy;
         this.signer = signer;
@@ -313,6 +316,7 @@ public final class WebhookDeliverer implements AutoCloseable {
 
     private void outcome(WebhookDelivery d, WebhookOutcome.State state, Integer status, String error, Instant at,
                          Instant next, Instant delivered) {
+        metrics.attempted(state);
         var outcome = new WebhookOutcome(d.webhookId(), d.instanceId(), d.url(),
                 d.notice().runtimeStatus() == null ? null : d.notice().runtimeStatus().name(), state, d.attempt(),
                 status, error, at, next, delivered);
