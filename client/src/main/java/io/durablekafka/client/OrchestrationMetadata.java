@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.status.FailureDetails;
 import io.durablekafka.common.status.RuntimeStatus;
+import io.durablekafka.common.status.StatusBody;
 import java.time.Instant;
 
 /**
@@ -32,19 +33,19 @@ public record OrchestrationMetadata(
         FailureDetails failureDetails) {
 
     /** Reads a status body of the gateway; {@code withInputsAndOutputs} false leaves input and output null. */
-    static OrchestrationMetadata fromJson(JsonNode body, boolean withInputsAndOutputs) {
-        String status = text(body, "runtimeStatus");
-        JsonNode failure = body.get("failureDetails");
+    static OrchestrationMetadata fromJson(JsonNode json, boolean withInputsAndOutputs) {
+        StatusBody body = Json.fromTree(json, StatusBody.class);
+        JsonNode failure = value(body.failureDetails());
         return new OrchestrationMetadata(
-                text(body, "name"),
-                text(body, "instanceId"),
-                status == null ? null : RuntimeStatus.parse(status),
-                instant(text(body, "createdTime")),
-                instant(text(body, "lastUpdatedTime")),
-                withInputsAndOutputs ? value(body.get("input")) : null,
-                withInputsAndOutputs ? value(body.get("output")) : null,
-                value(body.get("customStatus")),
-                failure == null || failure.isNull() ? null : Json.fromTree(failure, FailureDetails.class));
+                body.name(),
+                body.instanceId(),
+                body.runtimeStatus() == null ? null : RuntimeStatus.parse(body.runtimeStatus()),
+                instant(body.createdTime()),
+                instant(body.lastUpdatedTime()),
+                withInputsAndOutputs ? value(body.input()) : null,
+                withInputsAndOutputs ? value(body.output()) : null,
+                value(body.customStatus()),
+                failure == null ? null : Json.fromTree(failure, FailureDetails.class));
     }
 
     /** Pending, Running, Suspended or ContinuedAsNew: the instance has not ended. */
@@ -67,11 +68,6 @@ public record OrchestrationMetadata(
 
     public <T> T readCustomStatusAs(Class<T> type) {
         return Json.fromTree(customStatus, type);
-    }
-
-    private static String text(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        return v == null || v.isNull() ? null : v.asText();
     }
 
     private static JsonNode value(JsonNode v) {

@@ -8,6 +8,7 @@ import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.status.FailureDetails;
 import io.durablekafka.common.status.InstanceStatus;
 import io.durablekafka.common.status.RuntimeStatus;
+import io.durablekafka.common.status.StatusBody;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -31,22 +32,19 @@ public final class StatusRenderer {
      * @param historyEvents the rendered history, or null to leave {@code historyEvents} out
      */
     public static ObjectNode render(InstanceStatus s, boolean showInput, ArrayNode historyEvents) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("name", s.name());
-        body.put("instanceId", s.instanceId());
-        body.put("runtimeStatus", s.runtimeStatus() == null ? null : s.runtimeStatus().name());
-        body.set("input", showInput ? orNull(s.input()) : NullNode.getInstance());
-        body.set("customStatus", orNull(s.customStatus()));
-        body.set("output", output(s));
-        body.put("createdTime", seconds(s.createdTime()));
-        body.put("lastUpdatedTime", seconds(s.lastUpdatedTime()));
-        if (s.runtimeStatus() == RuntimeStatus.Failed && s.failureDetails() != null) {
-            body.set("failureDetails", failureDetails(s.failureDetails()));
-        }
-        if (historyEvents != null) {
-            body.set("historyEvents", historyEvents);
-        }
-        return body;
+        StatusBody body = new StatusBody(
+                s.name(),
+                s.instanceId(),
+                s.runtimeStatus() == null ? null : s.runtimeStatus().name(),
+                showInput ? orNull(s.input()) : NullNode.getInstance(),
+                orNull(s.customStatus()),
+                output(s),
+                seconds(s.createdTime()),
+                seconds(s.lastUpdatedTime()),
+                s.runtimeStatus() == RuntimeStatus.Failed && s.failureDetails() != null
+                        ? failureDetails(s.failureDetails()) : null,
+                historyEvents);
+        return Json.MAPPER.valueToTree(body);
     }
 
     /** A failed instance's output is the failure's message, as Azure shows it. */
