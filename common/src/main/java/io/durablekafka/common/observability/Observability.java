@@ -40,7 +40,10 @@ public final class Observability implements AutoCloseable {
         return forProcess(OpenTelemetry.noop());
     }
 
-    /** As {@link #forProcess()}, with the process's OpenTelemetry (an SDK when tracing is on). */
+    /**
+     * As {@link #forProcess()}, with the process's OpenTelemetry (an SDK when tracing is on), which it owns: closing
+     * this closes it (flushing spans not exported yet).
+     */
     public static Observability forProcess(OpenTelemetry openTelemetry) {
         return new Observability(true, openTelemetry);
     }
@@ -53,7 +56,7 @@ public final class Observability implements AutoCloseable {
         return detached(OpenTelemetry.noop());
     }
 
-    /** As {@link #detached()}, with an OpenTelemetry of its own (tests hand the roles an SDK this way). */
+    /** As {@link #detached()}, with an OpenTelemetry it owns (tests hand the roles an SDK this way). */
     public static Observability detached(OpenTelemetry openTelemetry) {
         return new Observability(false, openTelemetry);
     }
@@ -90,5 +93,12 @@ public final class Observability implements AutoCloseable {
             gcMetrics.close();
         }
         registry.close();
+        if (openTelemetry instanceof AutoCloseable sdk) {
+            try {
+                sdk.close();
+            } catch (Exception e) {
+                // Spans not exported at exit are lost; nothing else depends on them.
+            }
+        }
     }
 }
