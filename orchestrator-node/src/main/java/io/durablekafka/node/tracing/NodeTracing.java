@@ -46,15 +46,13 @@ public interface NodeTracing {
     }
 
     /**
-     * The start's own context, if well-formed (external producers write the field), else the record's header. Returns
+     * The start's own context if well-formed (external producers may write the field), else the record's header. Returns
      * {@code start} itself when nothing changes.
      */
     static StartOrchestration withIncomingContext(StartOrchestration start, TraceContext fromHeaders) {
         TraceContext field = start.traceContext();
-        TraceContext context = field == null ? fromHeaders : TraceContext.parse(field.traceparent(), field.tracestate());
-        if (context == null && field == null) {
-            return start;
-        }
-        return context != null && context.equals(field) ? start : start.withTraceContext(context);
+        TraceContext valid = field == null ? null : TraceContext.parse(field.traceparent(), field.tracestate());
+        TraceContext context = valid != null ? valid : fromHeaders;
+        return java.util.Objects.equals(context, field) ? start : start.withTraceContext(context);
     }
 }
