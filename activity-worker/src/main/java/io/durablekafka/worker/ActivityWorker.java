@@ -4,6 +4,7 @@ import io.durablekafka.common.observability.HealthChecks;
 import io.durablekafka.common.observability.Observability;
 import io.durablekafka.sdk.FunctionRegistry;
 import io.durablekafka.worker.metrics.WorkerMetrics;
+import io.durablekafka.worker.tracing.WorkerTracing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,12 +58,13 @@ public final class ActivityWorker implements AutoCloseable {
             Semaphore permits = new Semaphore(options.concurrency());
             ActivityRunner runner = new ActivityRunner(registry);
             WorkerMetrics metrics = new WorkerMetrics(observability.registry(), registry.activityNames());
+            WorkerTracing tracing = WorkerTracing.of(observability.openTelemetry(), observability.tracingEnabled());
             for (String queue : options.taskQueues()) {
                 if (registry.activityNames().stream().noneMatch(a -> registry.taskQueueOf(a).equals(queue))) {
                     LOG.warn("task queue '{}' has no registered activity; its requests will fail with ActivityNotFound",
                             queue);
                 }
-                consumers.add(new TaskQueueConsumer(options, queue, permits, runner, publisher, metrics));
+                consumers.add(new TaskQueueConsumer(options, queue, permits, runner, publisher, metrics, tracing));
             }
         } catch (RuntimeException e) {
             consumers.forEach(TaskQueueConsumer::closeUnstarted);

@@ -4,6 +4,8 @@ import io.durablekafka.common.kafka.AdaptiveLingerProducer;
 import io.durablekafka.common.messages.ActivityRequest;
 import io.durablekafka.common.messages.FailTask;
 import io.durablekafka.common.messages.MessageHeaders;
+import io.durablekafka.common.tracing.TraceContext;
+import io.durablekafka.common.tracing.TraceHeaders;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.status.FailureDetails;
@@ -71,13 +73,20 @@ public final class ResultPublisher implements AutoCloseable {
      */
     public boolean deliver(ActivityRequest request, OrchestrationMessage result, BooleanSupplier stillWanted)
             throws InterruptedException {
+        return deliver(request, result, null, stillWanted);
+    }
+
+    /** As above, with the trace headers of {@code trace} on the result (null: none). */
+    public boolean deliver(ActivityRequest request, OrchestrationMessage result, TraceContext trace,
+                           BooleanSupplier stillWanted)
+            throws InterruptedException {
         OrchestrationMessage toSend = result;
         Duration backoff = FIRST_BACKOFF;
         while (true) {
             byte[] value = Json.toBytes(toSend);
             Throwable failure;
             try {
-                send(toSend, value).get();
+                send(toSend, value, trace).get();
                 return true;
             } catch (ExecutionException e) {
                 failure = e.getCause();
@@ -110,10 +119,11 @@ public final class ResultPublisher implements AutoCloseable {
                 DeadLetters.headers(reason, record.topic(), record.partition(), record.offset())));
     }
 
-    private Future<RecordMetadata> send(OrchestrationMessage message, byte[] value) {
+    private Future<RecordMetadata> send(OrchestrationMessage message, byte[] value, TraceContext trace) {
         var record = new ProducerRecord<>(topics.orchestrations(),
                 message.instanceId().getBytes(StandardCharsets.UTF_8), value);
         MessageHeaders.setType(record.headers(), MessageHeaders.typeOf(message));
+        TraceHeaders.write(record.headers(), trace);
         return producer.send(record);
     }
 

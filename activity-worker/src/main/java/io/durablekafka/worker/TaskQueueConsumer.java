@@ -4,7 +4,10 @@ import io.durablekafka.common.messages.ActivityRequest;
 import io.durablekafka.common.messages.CompleteTask;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.worker.commit.OffsetTracker;
+import io.durablekafka.common.tracing.TraceContext;
+import io.durablekafka.common.tracing.TraceHeaders;
 import io.durablekafka.worker.metrics.WorkerMetrics;
+import io.durablekafka.worker.tracing.WorkerTracing;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -56,6 +59,7 @@ final class TaskQueueConsumer implements Runnable {
     private final Semaphore permits;
     private final ActivityRunner runner;
     private final ResultPublisher publisher;
+    private final WorkerTracing tracing;
     private final ActivityRequestDecoder decoder = new ActivityRequestDecoder();
     private final OffsetTracker tracker = new OffsetTracker();
     /** Requests received while the worker was at capacity, in arrival order; poll thread only. */
@@ -71,11 +75,13 @@ final class TaskQueueConsumer implements Runnable {
     private volatile long deadlineNanos;
     private long lastCommitNanos = System.nanoTime();
 
-    private record Received(ActivityRequest request, OffsetTracker.Ticket ticket) {
+    /** @param trace the task record's trace context (null: none) */
+    private record Received(ActivityRequest request, TraceContext trace, OffsetTracker.Ticket ticket) {
     }
 
     TaskQueueConsumer(WorkerOptions options, String queue, Semaphore permits, ActivityRunner runner,
-                      ResultPublisher publisher, WorkerMetrics metrics) {
+                      ResultPublisher publisher, WorkerMetrics metrics, WorkerTracing tracing) {
+        this.tracing = tracing;
         this.queue = queue;
         this.metrics = metrics;
         this.topic = options.topics().tasks(queue);
@@ -191,7 +197,7 @@ final class TaskQueueConsumer implements Runnable {
         OffsetTracker.Ticket ticket = tracker.open(new TopicPartition(record.topic(), record.partition()),
                 record.offset());
         try {
-            waiting.add(new Received(decoder.decode(record.value()), ticket));
+            waiting.add(new Received(decoder.decode(record.value()), TraceHeaders.read(record.headers()), ticket));
         } catch (UnreadableRecordException e) {
             deadLetter(record, e.getMessage(), ticket);
         }
@@ -235,7 +241,11 @@ final class TaskQueueConsumer implements Runnable {
         ActivityRequest request = received.request();
         try {
             long startNanos = System.nanoTime();
+            // The runner catches what the activity throws, so the span ends on this thread.
+            WorkerTracing.ActivitySpan span = tracing.start(request, received.trace());
             OrchestrationMessage result = runner.run(request, queue);
+            TraceContext trace = span.context(received.trace());
+            span.end(result);
             metrics.activityRan(request.name(), result instanceof CompleteTask ? WorkerMetrics.Outcome.completed
                     : WorkerMetrics.Outcome.failed, System.nanoTime() - startNanos);
             if (Thread.interrupted() && stopping) {
@@ -243,7 +253,7 @@ final class TaskQueueConsumer implements Runnable {
                         request.taskId(), request.instanceId());
                 return;
             }
-            if (publisher.deliver(request, result, received.ticket()::isCurrent)) {
+            if (publisher.deliver(request, result, trace, received.ticket()::isCurrent)) {
                 received.ticket().done();
             }
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package io.durablekafka.gateway;
 
 import io.durablekafka.common.observability.HealthChecks;
 import io.durablekafka.common.observability.Observability;
+import io.durablekafka.gateway.tracing.GatewayTracing;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.gateway.api.ApiRoutes;
 import io.durablekafka.gateway.api.EntityApi;
@@ -142,7 +143,8 @@ public final class Gateway implements AutoCloseable {
             streams = new EventStreams(options.sseHeartbeat());
             http = new HttpApi(ApiRoutes.build(instances, entities, new EventStreamApi(instances, streams),
                     new WebhookApi(outcomes), new OpenApi()), hubs, options.maxBodyBytes(), options.publicBaseUrl(),
-                    new GatewayEndpoints(observability)::install);
+                    new GatewayEndpoints(observability)::install,
+                    GatewayTracing.of(observability.openTelemetry(), observability.tracingEnabled()));
             resources.push(observability.health().register("gateway", this::liveness, this::readiness));
             resources.push(http);
             // Closed before the server stops, so open streams end cleanly instead of being cut.

@@ -2,6 +2,7 @@ package io.durablekafka.deploy;
 
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.observability.Observability;
+import io.durablekafka.deploy.tracing.TracingSetup;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
@@ -45,7 +46,7 @@ public final class LocalCluster implements AutoCloseable {
             nodeOptions = nodeOptions.withStateDir(dataDir.resolve("node"));
         }
         // One registry and one set of probes for the three roles, served on the gateway's port.
-        Observability observability = Observability.forProcess();
+        Observability observability = Observability.forProcess(TracingSetup.fromEnvironment("local-cluster"));
         OrchestratorNode node = null;
         ActivityWorker worker = null;
         Gateway gateway = null;

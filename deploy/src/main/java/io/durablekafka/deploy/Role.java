@@ -3,6 +3,7 @@ package io.durablekafka.deploy;
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.observability.ManagementServer;
 import io.durablekafka.common.observability.Observability;
+import io.durablekafka.deploy.tracing.TracingSetup;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
@@ -33,7 +34,7 @@ public final class Role implements AutoCloseable {
 
     /** Starts {@code role} ({@code gateway}, {@code node} or {@code worker}); the node does not wait for partitions. */
     public static Role start(String role, Settings settings, FunctionRegistry registry) {
-        Observability observability = Observability.forProcess();
+        Observability observability = Observability.forProcess(TracingSetup.fromEnvironment(role));
         AutoCloseable running = null;
         ManagementServer management = null;
         try {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.messages.MessageHeaders;
 import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.common.observability.Observability;
 import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.gateway.Gateway;
@@ -58,6 +59,7 @@ final class TestCluster implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final KafkaProducer<String, byte[]> producer;
     private StatusTopicReader statusReader;
+    private final Observability observability;
 
     TestCluster(String name, FunctionRegistry registry, int executionCacheSize) {
         this(name, registry, executionCacheSize, true);
@@ -79,8 +81,21 @@ final class TestCluster implements AutoCloseable {
         this(name, registry, 2000, true, topics -> { }, webhooks);
     }
 
+    /** With one {@code observability} for all roles (an OpenTelemetry SDK in it turns tracing on). */
+    TestCluster(String name, FunctionRegistry registry, Observability observability) {
+        this(name, registry, 2000, true, topics -> { }, WebhookOptions.defaults().withDeliverer(false), observability);
+    }
+
     private TestCluster(String name, FunctionRegistry registry, int executionCacheSize, boolean inProcessNode,
                         java.util.function.Consumer<TopicNames> prepareHub, WebhookOptions webhooks) {
+        this(name, registry, executionCacheSize, inProcessNode, prepareHub, webhooks, null);
+    }
+
+    /** @param observability the roles' (null: each its own, detached, without tracing) */
+    private TestCluster(String name, FunctionRegistry registry, int executionCacheSize, boolean inProcessNode,
+                        java.util.function.Consumer<TopicNames> prepareHub, WebhookOptions webhooks,
+                        Observability observability) {
+        this.observability = observability;
         this.hub = name + HUBS.incrementAndGet() + "x" + Long.toString(System.nanoTime() % 100000, 36);
         this.topics = new TopicNames(hub);
         this.registry = registry;
@@ -96,9 +111,11 @@ final class TestCluster implements AutoCloseable {
             }
         }
         prepareHub.accept(topics);
-        worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry);
+        worker = observability == null ? new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry)
+                : new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry, observability);
         worker.start();
-        gateway = new Gateway(GatewayOptions.of(SharedKafka.bootstrapServers(), topics), webhooks).start();
+        gateway = (observability == null ? new Gateway(GatewayOptions.of(SharedKafka.bootstrapServers(), topics), webhooks)
+                : new Gateway(GatewayOptions.of(SharedKafka.bootstrapServers(), topics), observability, webhooks)).start();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -114,7 +131,9 @@ final class TestCluster implements AutoCloseable {
     }
 
     OrchestratorNode startNode() {
-        OrchestratorNode node = new OrchestratorNode(NodeOptions.fromSettings(settings, registry), registry).start();
+        NodeOptions options = NodeOptions.fromSettings(settings, registry);
+        OrchestratorNode node = (observability == null ? new OrchestratorNode(options, registry)
+                : new OrchestratorNode(options, registry, observability)).start();
         nodes.add(node);
         return node;
     }

@@ -50,6 +50,11 @@ public final class TestFunctions implements io.durablekafka.sdk.FunctionProvider
                     }
                     ctx.complete("unreachable");
                 })
+                // Says hello through an activity, then waits for event "Go" (tracing tests).
+                .addOrchestration("HelloThenGo", ctx -> {
+                    String hello = ctx.callActivity("SayHello", "trace", String.class).await();
+                    ctx.complete(hello + " " + ctx.waitForExternalEvent("Go", String.class).await());
+                })
                 // Waits for event "Go" and outputs its payload.
                 .addOrchestration("WaitForGo", ctx -> ctx.complete(ctx.waitForExternalEvent("Go", String.class).await()))
                 // Sleeps on a durable timer first, so an event raised at start arrives before the wait.

@@ -62,7 +62,7 @@ class WebhookDeliveryTest {
     /** Answers to fail with before the receiver accepts, by path. */
     private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
 
-    private record Received(String id, String timestamp, String signature, byte[] body, int answer) {
+    private record Received(String id, String timestamp, String signature, byte[] body, int answer, String traceparent) {
         JsonNode json() {
             return Json.fromBytes(body, JsonNode.class);
         }
@@ -93,7 +93,7 @@ class WebhookDeliveryTest {
         int answer = left.getAndDecrement() > 0 ? 500 : 204;
         var h = exchange.getRequestHeaders();
         received.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>()).add(new Received(h.getFirst("webhook-id"),
-                h.getFirst("webhook-timestamp"), h.getFirst("webhook-signature"), body, answer));
+                h.getFirst("webhook-timestamp"), h.getFirst("webhook-signature"), body, answer, h.getFirst("traceparent")));
         exchange.sendResponseHeaders(answer, -1);
         exchange.close();
     }
@@ -120,8 +120,19 @@ class WebhookDeliveryTest {
     }
 
     private String startWithCallback(String orchestration, String instanceId, String url) {
-        HttpResponse<String> r = cluster.post(API + "/orchestrators/" + orchestration + "/" + instanceId
-                + "?callbackUrl=" + URLEncoder.encode(url, StandardCharsets.UTF_8), "");
+        return startWithCallback(orchestration, instanceId, url, null);
+    }
+
+    /** @param traceparent the start request's {@code traceparent} header (null: none) */
+    private String startWithCallback(String orchestration, String instanceId, String url, String traceparent) {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.baseUrl() + API
+                        + "/orchestrators/" + orchestration + "/" + instanceId + "?callbackUrl="
+                        + URLEncoder.encode(url, StandardCharsets.UTF_8)))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+        if (traceparent != null) {
+            request.header("traceparent", traceparent);
+        }
+        HttpResponse<String> r = cluster.send(request.build());
         assertEquals(202, r.statusCode(), r::body);
         return json(r).get("id").asText();
     }
@@ -134,7 +145,8 @@ class WebhookDeliveryTest {
     void aCallbackThatFailsTwiceIsDeliveredOnTheThirdAttemptSignedWithOneId() throws Exception {
         Gateway deliverer = cluster.startGateway(DELIVERER);
         try {
-            String id = startWithCallback("HelloCities", "hooked-1", callbackUrl("/retried", 2));
+            String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+            String id = startWithCallback("HelloCities", "hooked-1", callbackUrl("/retried", 2), traceparent);
 
             List<Received> attempts = awaitRequests("/retried", 3);
             assertEquals(List.of(500, 500, 204), attempts.stream().map(Received::answer).toList());
@@ -142,6 +154,7 @@ class WebhookDeliveryTest {
             assertTrue(webhookId.startsWith("msg_"), webhookId);
             for (Received a : attempts) {
                 assertEquals(webhookId, a.id(), "every attempt carries the same webhook-id");
+                assertEquals(traceparent, a.traceparent(), "and the start's trace context (tracing off)");
                 assertTrue(a.signedWith(SECRET), "a valid Standard Webhooks signature");
                 assertTrue(Math.abs(Long.parseLong(a.timestamp()) - System.currentTimeMillis() / 1000) < 60);
             }

@@ -4,6 +4,7 @@ import io.durablekafka.common.observability.HealthChecks;
 import io.durablekafka.common.observability.Observability;
 import io.durablekafka.common.topics.TopicProvisioner;
 import io.durablekafka.node.metrics.NodeMetrics;
+import io.durablekafka.node.tracing.NodeTracing;
 import io.durablekafka.node.topology.NodeTopology;
 import io.durablekafka.sdk.FunctionRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -60,7 +61,8 @@ public final class OrchestratorNode implements AutoCloseable {
         }
         NodeMetrics metrics = new NodeMetrics(observability.registry(), registry.orchestrationNames());
         streams = new KafkaStreams(NodeTopology.build(options.topics(), registry, options.engine(),
-                options.earlyCommitSpacing(), options.commitInterval(), metrics), streamsConfig(),
+                options.earlyCommitSpacing(), options.commitInterval(), metrics,
+                NodeTracing.of(observability.openTelemetry(), observability.tracingEnabled())), streamsConfig(),
                 new NodeClientSupplier());
         // Kafka Streams' own metrics (commit latency, process rates) and those of its clients (consumer lag).
         streamsMetrics = new KafkaStreamsMetrics(streams);

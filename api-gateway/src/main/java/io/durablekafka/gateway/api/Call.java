@@ -1,5 +1,6 @@
 package io.durablekafka.gateway.api;
 
+import io.durablekafka.common.tracing.TraceContext;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +25,7 @@ public final class Call {
     private HubServices hub;
     private String connection;
     private String code;
+    private TraceContext trace;
 
     Call(Context ctx, Map<String, String> pathParams, int maxBodyBytes, String publicBaseUrl) {
         this.ctx = ctx;
@@ -98,6 +100,18 @@ public final class Call {
         }
         int semi = ct.indexOf(';');
         return (semi < 0 ? ct : ct.substring(0, semi)).strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    void trace(TraceContext context) {
+        this.trace = context;
+    }
+
+    /**
+     * The trace context the request's records carry (null: none): its request span's, or the {@code traceparent} it
+     * came with when tracing is off.
+     */
+    public TraceContext trace() {
+        return trace;
     }
 
     void bind(HubServices hub, String connection, String code) {

@@ -92,7 +92,8 @@ public final class EntityApi {
     private void send(Call call, String entityId, String operation) throws Exception {
         JsonNode input = input(call);
         checkKnown(call.path("entityName"));
-        call.hub().publisher().publish(new SignalEntity(entityId, operation, input, null, HTTP_SOURCE));
+        call.hub().publisher().publish(new SignalEntity(entityId, operation, input, null, HTTP_SOURCE),
+                call.trace());
         call.ctx().status(202);
     }
 
@@ -225,7 +226,7 @@ public final class EntityApi {
             }
         }
         if (!messages.isEmpty()) {
-            call.hub().publisher().publishAll(messages);
+            call.hub().publisher().publishAll(messages, call.trace());
             LOG.info("entity storage of hub {} cleaned: {} empty entities removed, {} orphaned locks released",
                     call.hub().name(), removed, released);
         }

@@ -1,6 +1,9 @@
 package io.durablekafka.gateway.api;
 
+import io.durablekafka.common.tracing.TraceContext;
+import io.durablekafka.common.tracing.TraceHeaders;
 import io.durablekafka.gateway.publish.PublishException;
+import io.durablekafka.gateway.tracing.GatewayTracing;
 import io.durablekafka.gateway.views.ViewUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -30,6 +33,7 @@ public final class HttpApi implements AutoCloseable {
     private final Hubs hubs;
     private final int maxBodyBytes;
     private final String publicBaseUrl;
+    private final GatewayTracing tracing;
 
     /**
      * @param publicBaseUrl base of the management URLs, or null for the scheme and host each request was sent to
@@ -45,6 +49,13 @@ public final class HttpApi implements AutoCloseable {
      */
     public HttpApi(Router router, Hubs hubs, int maxBodyBytes, String publicBaseUrl,
                    java.util.function.Consumer<io.javalin.config.JavalinConfig> extensions) {
+        this(router, hubs, maxBodyBytes, publicBaseUrl, extensions, GatewayTracing.OFF);
+    }
+
+    /** As above, with the request spans of {@code tracing}. */
+    public HttpApi(Router router, Hubs hubs, int maxBodyBytes, String publicBaseUrl,
+                   java.util.function.Consumer<io.javalin.config.JavalinConfig> extensions, GatewayTracing tracing) {
+        this.tracing = tracing;
         this.router = router;
         this.hubs = hubs;
         this.maxBodyBytes = maxBodyBytes;
@@ -116,12 +127,30 @@ public final class HttpApi implements AutoCloseable {
             case Router.Found found -> {
                 ctx.attribute(ROUTE_ATTRIBUTE, found.route().template());
                 Call call = new Call(ctx, found.params(), maxBodyBytes, publicBaseUrl);
-                if (found.route().hubScoped()) {
-                    hubs.resolve(call);
-                }
-                found.route().handler().handle(call);
+                handleTraced(found, call);
             }
         }
+    }
+
+    /** Runs the route's handler in its request span; what the handler publishes carries the span's context. */
+    private void handleTraced(Router.Found found, Call call) throws Exception {
+        Context ctx = call.ctx();
+        TraceContext incoming = TraceContext.parse(ctx.header(TraceHeaders.TRACEPARENT),
+                ctx.header(TraceHeaders.TRACESTATE));
+        Router.Route route = found.route();
+        String target = found.params().get("instanceId");
+        var span = tracing.start(route.name(), route.method(), route.template(), target, incoming);
+        call.trace(span.context(incoming));
+        try {
+            if (route.hubScoped()) {
+                hubs.resolve(call);
+            }
+            route.handler().handle(call);
+        } catch (Exception | Error e) {
+            span.end(500, e);
+            throw e;
+        }
+        span.end(ctx.statusCode(), null);
     }
 
     private static void notFound(Context ctx) {

@@ -122,7 +122,7 @@ public final class InstanceApi {
         JsonNode input = JsonResponses.parseBody(call.body());
         Duration wait = waitTimeout(call);
         String callbackUrl = callbackUrl(call);
-        RecordMetadata ack = startInstance(call.hub(), instanceId, name, input, callbackUrl);
+        RecordMetadata ack = startInstance(call, instanceId, name, input, callbackUrl);
         answerStarted(call, instanceId, ack, wait);
     }
 
@@ -154,7 +154,7 @@ public final class InstanceApi {
         }
         Duration wait = waitTimeout(call);
         String instanceId = InstanceIds.generate();
-        RecordMetadata ack = startInstance(call.hub(), instanceId, name, input, null);
+        RecordMetadata ack = startInstance(call, instanceId, name, input, null);
         answerStarted(call, instanceId, ack, wait);
     }
 
@@ -180,7 +180,7 @@ public final class InstanceApi {
             CommandRefusals.check(InstanceCommand.START, instanceId, view);
         }
         String target = newId ? InstanceIds.generate() : instanceId;
-        RecordMetadata ack = startInstance(call.hub(), target, status.name(), status.input(), null);
+        RecordMetadata ack = startInstance(call, target, status.name(), status.input(), null);
         answerStarted(call, target, ack, wait);
     }
 
@@ -197,14 +197,15 @@ public final class InstanceApi {
      * through this gateway are serialized: the second one sees the first as Pending. Returns once the view
      * holds the start (read-your-writes on this gateway).
      */
-    private RecordMetadata startInstance(HubServices hub, String instanceId, String name, JsonNode input,
+    private RecordMetadata startInstance(Call call, String instanceId, String name, JsonNode input,
                                          String callbackUrl) throws InterruptedException, PublishException {
+        HubServices hub = call.hub();
         ReadViews views = hub.views();
         ReentrantLock lock = hub.lockStart(instanceId);
         try {
             CommandRefusals.check(InstanceCommand.START, instanceId, views.find(instanceId).orElse(null));
-            RecordMetadata ack = hub.publisher().publish(
-                    new StartOrchestration(instanceId, name, input, null, null, Instant.now(), callbackUrl));
+            RecordMetadata ack = hub.publisher().publish(new StartOrchestration(instanceId, name, input, null, null,
+                    Instant.now(), callbackUrl, call.trace()), call.trace());
             if (!views.awaitConsumed(new TopicPartition(ack.topic(), ack.partition()), ack.offset(), barrierTimeout)) {
                 LOG.warn("the views of hub {} did not see the start of '{}' ({}-{}@{}) within {}", hub.name(),
                         instanceId, ack.topic(), ack.partition(), ack.offset(), barrierTimeout);
@@ -462,7 +463,7 @@ public final class InstanceApi {
     public void purge(Call call) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         CommandRefusals.check(InstanceCommand.PURGE, instanceId, findOrchestration(call, instanceId));
-        RecordMetadata ack = call.hub().publisher().publish(new PurgeInstance(instanceId));
+        RecordMetadata ack = call.hub().publisher().publish(new PurgeInstance(instanceId), call.trace());
         awaitPurged(call.hub().views(), instanceId, ack.offset(), System.nanoTime() + purgeWait.toNanos());
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("instancesDeleted", 1);
@@ -499,7 +500,7 @@ public final class InstanceApi {
         }
         List<OrchestrationMessage> purges = new ArrayList<>(ids.size());
         ids.forEach(id -> purges.add(new PurgeInstance(id)));
-        List<RecordMetadata> acks = call.hub().publisher().publishAll(purges);
+        List<RecordMetadata> acks = call.hub().publisher().publishAll(purges, call.trace());
         long deadline = System.nanoTime() + purgeWait.toNanos();
         for (int i = 0; i < ids.size(); i++) {
             if (!awaitPurged(views, ids.get(i), acks.get(i).offset(), deadline)) {
@@ -544,7 +545,7 @@ public final class InstanceApi {
             }
             data = JsonResponses.parseBody(body);
         }
-        call.hub().publisher().publish(new RaiseEvent(instanceId, eventName, data));
+        call.hub().publisher().publish(new RaiseEvent(instanceId, eventName, data), call.trace());
         accepted(call);
     }
 
@@ -553,7 +554,7 @@ public final class InstanceApi {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
         CommandRefusals.check(InstanceCommand.TERMINATE, instanceId, findOrchestration(call, instanceId));
-        call.hub().publisher().publish(new TerminateOrchestration(instanceId, reason));
+        call.hub().publisher().publish(new TerminateOrchestration(instanceId, reason), call.trace());
         accepted(call);
     }
 
@@ -575,7 +576,7 @@ public final class InstanceApi {
             }
         }
         CommandRefusals.check(InstanceCommand.TERMINATE, instanceId, findOrchestration(call, instanceId));
-        call.hub().publisher().publish(new TerminateOrchestration(instanceId, reason));
+        call.hub().publisher().publish(new TerminateOrchestration(instanceId, reason), call.trace());
         accepted(call);
     }
 
@@ -598,7 +599,7 @@ public final class InstanceApi {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
         CommandRefusals.check(command, instanceId, findOrchestration(call, instanceId));
-        call.hub().publisher().publish(message.apply(instanceId, reason));
+        call.hub().publisher().publish(message.apply(instanceId, reason), call.trace());
         accepted(call);
     }
 
@@ -610,7 +611,7 @@ public final class InstanceApi {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
         CommandRefusals.check(InstanceCommand.REWIND, instanceId, findOrchestration(call, instanceId));
-        call.hub().publisher().publish(new RewindOrchestration(instanceId, reason));
+        call.hub().publisher().publish(new RewindOrchestration(instanceId, reason), call.trace());
         accepted(call);
     }
 

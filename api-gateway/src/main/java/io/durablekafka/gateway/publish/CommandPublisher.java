@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.durablekafka.common.messages.MessageHeaders;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.tracing.TraceContext;
+import io.durablekafka.common.tracing.TraceHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +58,14 @@ public final class CommandPublisher implements AutoCloseable {
 
     /** Sends the message and returns the acknowledged record's partition and offset. */
     public RecordMetadata publish(OrchestrationMessage message) throws PublishException, InterruptedException {
+        return publish(message, null);
+    }
+
+    /** As {@link #publish(OrchestrationMessage)}, with the trace headers of {@code trace} (null: none). */
+    public RecordMetadata publish(OrchestrationMessage message, TraceContext trace)
+            throws PublishException, InterruptedException {
         try {
-            return producer.send(record(message)).get(DELIVERY_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            return producer.send(record(message, trace)).get(DELIVERY_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw failed(message, e);
         } catch (KafkaException e) {
@@ -76,10 +84,16 @@ public final class CommandPublisher implements AutoCloseable {
      */
     public List<RecordMetadata> publishAll(List<? extends OrchestrationMessage> messages)
             throws PublishException, InterruptedException {
+        return publishAll(messages, null);
+    }
+
+    /** As {@link #publishAll(List)}, every record with the trace headers of {@code trace} (null: none). */
+    public List<RecordMetadata> publishAll(List<? extends OrchestrationMessage> messages, TraceContext trace)
+            throws PublishException, InterruptedException {
         List<Future<RecordMetadata>> sent = new ArrayList<>(messages.size());
         try {
             for (OrchestrationMessage m : messages) {
-                sent.add(producer.send(record(m)));
+                sent.add(producer.send(record(m, trace)));
             }
         } catch (KafkaException e) {
             throw new PublishException("cannot send the commands: " + e.getMessage(), e);
@@ -98,7 +112,7 @@ public final class CommandPublisher implements AutoCloseable {
         return acks;
     }
 
-    private ProducerRecord<String, byte[]> record(OrchestrationMessage message) {
+    private ProducerRecord<String, byte[]> record(OrchestrationMessage message, TraceContext trace) {
         byte[] value;
         try {
             value = Json.MAPPER.writerFor(OrchestrationMessage.class).writeValueAsBytes(message);
@@ -108,6 +122,7 @@ public final class CommandPublisher implements AutoCloseable {
         }
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, message.instanceId(), value);
         MessageHeaders.setType(record.headers(), MessageHeaders.typeOf(message));
+        TraceHeaders.write(record.headers(), trace);
         return record;
     }
 

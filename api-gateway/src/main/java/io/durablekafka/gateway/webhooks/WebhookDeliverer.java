@@ -2,6 +2,8 @@ package io.durablekafka.gateway.webhooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.tracing.TraceContext;
+import io.durablekafka.common.tracing.TraceHeaders;
 import io.durablekafka.common.topics.DeadLetters;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.common.webhooks.WebhookDelivery;
@@ -65,7 +67,7 @@ public final class WebhookDeliverer implements AutoCloseable {
     private final Duration attemptTimeout;
     private final Clock clock;
     private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
-    private final DueQueue<WebhookDelivery> queue = new DueQueue<>();
+    private final DueQueue<Held> queue = new DueQueue<>();
     private final HttpClient http;
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
@@ -174,7 +176,8 @@ public final class WebhookDeliverer implements AutoCloseable {
             deadLetter(r, queue.hold(tp, r.offset()), e.getMessage());
             return;
         }
-        queue.add(tp, r.offset(), d.dueTime() == null ? Instant.EPOCH : d.dueTime(), d);
+        queue.add(tp, r.offset(), d.dueTime() == null ? Instant.EPOCH : d.dueTime(),
+                new Held(d, TraceHeaders.read(r.headers())));
     }
 
     /** The record's delivery; a bad record (it goes to the dead-letter topic) throws with the reason. */
@@ -212,7 +215,7 @@ public final class WebhookDeliverer implements AutoCloseable {
         return d;
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> r, DueQueue.Item<WebhookDelivery> held, String reason) {
+    private void deadLetter(ConsumerRecord<String, byte[]> r, DueQueue.Item<Held> held, String reason) {
         LOG.warn("dead-lettering webhook record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), reason);
         var record = new ProducerRecord<>(topics.deadLetter(), null, r.key(), r.value(),
                 DeadLetters.headers(reason, r.topic(), r.partition(), r.offset()));
@@ -226,12 +229,13 @@ public final class WebhookDeliverer implements AutoCloseable {
     }
 
     /** Makes one attempt on a virtual thread; its result is handled on the poll thread. */
-    private void attempt(DueQueue.Item<WebhookDelivery> item) {
+    private void attempt(DueQueue.Item<Held> item) {
         inFlight++;
-        WebhookDelivery d = item.value();
+        WebhookDelivery d = item.value().delivery();
+        TraceContext trace = item.value().trace();
         Thread.ofVirtual().name("dk-webhook-" + d.webhookId()).start(() -> {
             Instant at = clock.instant();
-            Result result = post(d, at);
+            Result result = post(d, trace, at);
             completions.add(() -> {
                 inFlight--;
                 handle(item, result, at);
@@ -246,7 +250,11 @@ public final class WebhookDeliverer implements AutoCloseable {
         }
     }
 
-    private Result post(WebhookDelivery d, Instant at) {
+    /** A delivery read from the topic, with the trace context of its record (null: none). */
+    private record Held(WebhookDelivery delivery, TraceContext trace) {
+    }
+
+    private Result post(WebhookDelivery d, TraceContext trace, Instant at) {
         URI uri;
         try {
             // Checked again at each attempt: a name's addresses may have changed since the start was accepted.
@@ -256,7 +264,15 @@ public final class WebhookDeliverer implements AutoCloseable {
         }
         byte[] body = Json.toBytes(d.notice());
         long timestamp = at.getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
+        if (trace != null) {
+            // The receiver may join the instance's trace, as any W3C-propagating HTTP client lets it.
+            builder.header(TraceHeaders.TRACEPARENT, trace.traceparent());
+            if (trace.tracestate() != null) {
+                builder.header(TraceHeaders.TRACESTATE, trace.tracestate());
+            }
+        }
+        HttpRequest request = builder
                 .timeout(attemptTimeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "durable-kafka-webhooks")
@@ -278,11 +294,11 @@ public final class WebhookDeliverer implements AutoCloseable {
         }
     }
 
-    private void handle(DueQueue.Item<WebhookDelivery> item, Result result, Instant at) {
+    private void handle(DueQueue.Item<Held> item, Result result, Instant at) {
         if (!queue.isCurrent(item)) {
             return; // the partition moved: its new owner makes the attempt again
         }
-        WebhookDelivery d = item.value();
+        WebhookDelivery d = item.value().delivery();
         String error = result.error() == null ? null : truncate(result.error());
         if (result.delivered()) {
             LOG.debug("webhook {} of instance {} delivered (attempt {})", d.webhookId(), d.instanceId(), d.attempt());
@@ -304,6 +320,7 @@ public final class WebhookDeliverer implements AutoCloseable {
         WebhookDelivery retry = d.retry(next.get(), error);
         var record = new ProducerRecord<>(topics.webhooks(), d.instanceId(), Json.toBytes(retry));
         io.durablekafka.common.messages.MessageHeaders.setType(record.headers(), WebhookDelivery.TYPE);
+        TraceHeaders.write(record.headers(), item.value().trace()); // retries stay in the instance's trace
         producer.send(record, (meta, e) -> completions.add(() -> {
             if (e == null) {
                 queue.finish(item);

@@ -2,6 +2,7 @@ package io.durablekafka.common.messages;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.durablekafka.common.tracing.TraceContext;
 import java.time.Instant;
 
 /**
@@ -15,16 +16,31 @@ import java.time.Instant;
  *                           completion notice to when the instance ends (Completed, Failed, Terminated); kept
  *                           across continue-as-new. Checked by the gateway when it writes the start; external
  *                           producers that set it are trusted
+ * @param traceContext       optional (contract 4): the W3C trace context of whoever asked for the start, kept with
+ *                           the instance; a record without it may carry the {@code traceparent} header instead
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StartOrchestration(String instanceId, String name, JsonNode input, ParentInstance parent,
-                                 Instant scheduledStartTime, Instant requestedTime, String callbackUrl)
+                                 Instant scheduledStartTime, Instant requestedTime, String callbackUrl,
+                                 TraceContext traceContext)
         implements OrchestrationMessage {
+
+    /** A start without a trace context. */
+    public StartOrchestration(String instanceId, String name, JsonNode input, ParentInstance parent,
+                              Instant scheduledStartTime, Instant requestedTime, String callbackUrl) {
+        this(instanceId, name, input, parent, scheduledStartTime, requestedTime, callbackUrl, null);
+    }
 
     /** A start without a completion callback. */
     public StartOrchestration(String instanceId, String name, JsonNode input, ParentInstance parent,
                               Instant scheduledStartTime, Instant requestedTime) {
         this(instanceId, name, input, parent, scheduledStartTime, requestedTime, null);
+    }
+
+    /** This start with another trace context. */
+    public StartOrchestration withTraceContext(TraceContext context) {
+        return new StartOrchestration(instanceId, name, input, parent, scheduledStartTime, requestedTime, callbackUrl,
+                context);
     }
 
     public static StartOrchestration of(String instanceId, String name, JsonNode input) {

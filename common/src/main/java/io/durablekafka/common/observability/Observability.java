@@ -1,5 +1,6 @@
 package io.durablekafka.common.observability;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -18,8 +19,10 @@ public final class Observability implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final HealthChecks health = new HealthChecks();
     private final JvmGcMetrics gcMetrics;
+    private final OpenTelemetry openTelemetry;
 
-    private Observability(boolean jvmMetrics) {
+    private Observability(boolean jvmMetrics, OpenTelemetry openTelemetry) {
+        this.openTelemetry = openTelemetry;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         if (jvmMetrics) {
             new JvmMemoryMetrics().bindTo(registry);
@@ -34,7 +37,15 @@ public final class Observability implements AutoCloseable {
 
     /** For a process that serves its metrics: with the JVM's own (memory, GC, threads, CPU). */
     public static Observability forProcess() {
-        return new Observability(true);
+        return forProcess(OpenTelemetry.noop());
+    }
+
+    /**
+     * As {@link #forProcess()}, with the process's OpenTelemetry (an SDK when tracing is on), which it owns: closing
+     * this closes it (flushing spans not exported yet).
+     */
+    public static Observability forProcess(OpenTelemetry openTelemetry) {
+        return new Observability(true, openTelemetry);
     }
 
     /**
@@ -42,7 +53,25 @@ public final class Observability implements AutoCloseable {
      * binders (GC listeners) are left out.
      */
     public static Observability detached() {
-        return new Observability(false);
+        return detached(OpenTelemetry.noop());
+    }
+
+    /** As {@link #detached()}, with an OpenTelemetry it owns (tests hand the roles an SDK this way). */
+    public static Observability detached(OpenTelemetry openTelemetry) {
+        return new Observability(false, openTelemetry);
+    }
+
+    /**
+     * Where the roles get their tracers: {@link OpenTelemetry#noop()} unless tracing was turned on, in which case
+     * roles make spans; off, they only carry the trace headers along.
+     */
+    public OpenTelemetry openTelemetry() {
+        return openTelemetry;
+    }
+
+    /** Whether spans are made at all: false for the no-op, so that roles skip span work entirely. */
+    public boolean tracingEnabled() {
+        return openTelemetry != OpenTelemetry.noop();
     }
 
     public MeterRegistry registry() {
@@ -64,5 +93,12 @@ public final class Observability implements AutoCloseable {
             gcMetrics.close();
         }
         registry.close();
+        if (openTelemetry instanceof AutoCloseable sdk) {
+            try {
+                sdk.close();
+            } catch (Exception e) {
+                // Spans not exported at exit are lost; nothing else depends on them.
+            }
+        }
     }
 }

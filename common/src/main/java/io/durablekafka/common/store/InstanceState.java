@@ -8,6 +8,7 @@ import io.durablekafka.common.messages.StartOrchestration.ParentInstance;
 import io.durablekafka.common.status.FailureDetails;
 import io.durablekafka.common.status.InstanceStatus;
 import io.durablekafka.common.status.RuntimeStatus;
+import io.durablekafka.common.tracing.TraceContext;
 import java.time.Instant;
 import java.util.List;
 
@@ -29,6 +30,8 @@ import java.util.List;
  *                        in step with the store is its execution ID and history size, see the node's replay core)
  * @param callbackUrl     the completion callback the instance was started with (null: none); kept here so that it
  *                        survives restarts and continue-as-new, and notified whenever the instance ends
+ * @param traceContext    the W3C trace context the instance's records carry (null: none): the start's, or the
+ *                        node's span for the start when tracing is on; kept across continue-as-new and rewind
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -51,7 +54,19 @@ public record InstanceState(
         EntityLockState entityLock,
         RuntimeStatus publishedStatus,
         long revision,
-        String callbackUrl) {
+        String callbackUrl,
+        TraceContext traceContext) {
+
+    /** An instance without a trace context. */
+    public InstanceState(String instanceId, String name, String executionId, RuntimeStatus status, JsonNode input,
+                         JsonNode output, JsonNode customStatus, FailureDetails failure, Instant createdTime,
+                         Instant lastUpdatedTime, long historySize, ParentInstance parent, List<HistoryEvent> deferred,
+                         List<PendingTimer> timers, long inputOffset, EntityLockState entityLock,
+                         RuntimeStatus publishedStatus, long revision, String callbackUrl) {
+        this(instanceId, name, executionId, status, input, output, customStatus, failure, createdTime, lastUpdatedTime,
+                historySize, parent, deferred, timers, inputOffset, entityLock, publishedStatus, revision, callbackUrl,
+                null);
+    }
 
     /** An instance without a completion callback. */
     public InstanceState(String instanceId, String name, String executionId, RuntimeStatus status, JsonNode input,
@@ -60,7 +75,7 @@ public record InstanceState(
                          List<PendingTimer> timers, long inputOffset, EntityLockState entityLock,
                          RuntimeStatus publishedStatus, long revision) {
         this(instanceId, name, executionId, status, input, output, customStatus, failure, createdTime, lastUpdatedTime,
-                historySize, parent, deferred, timers, inputOffset, entityLock, publishedStatus, revision, null);
+                historySize, parent, deferred, timers, inputOffset, entityLock, publishedStatus, revision, null, null);
     }
 
     public InstanceState {

@@ -10,6 +10,7 @@ import io.durablekafka.common.messages.ReleaseEntityLock;
 import io.durablekafka.common.messages.StartOrchestration.ParentInstance;
 import io.durablekafka.common.status.FailureDetails;
 import io.durablekafka.common.status.RuntimeStatus;
+import io.durablekafka.common.tracing.TraceContext;
 import io.durablekafka.common.store.DueItem;
 import io.durablekafka.common.store.HistoryChunk;
 import io.durablekafka.common.store.InstanceState;
@@ -51,6 +52,7 @@ public final class InstanceDraft {
     private EntityLockState entityLock;
     private RuntimeStatus publishedStatus;
     private String callbackUrl;
+    private TraceContext traceContext;
     /** Events of the current execution already in the store (0 once the step dropped them). */
     private long storedHistorySize;
     private final List<HistoryEvent> appended = new ArrayList<>();
@@ -84,6 +86,7 @@ public final class InstanceDraft {
             entityLock = before.entityLock();
             publishedStatus = before.publishedStatus();
             callbackUrl = before.callbackUrl();
+            traceContext = before.traceContext();
             storedHistorySize = before.historySize();
         } else {
             deferred = new ArrayList<>();
@@ -144,6 +147,10 @@ public final class InstanceDraft {
 
     public String callbackUrl() {
         return callbackUrl;
+    }
+
+    public TraceContext traceContext() {
+        return traceContext;
     }
 
     public EntityLockState entityLock() {
@@ -245,6 +252,17 @@ public final class InstanceDraft {
     public void setCallbackUrl(String url) {
         if (!java.util.Objects.equals(callbackUrl, url)) {
             callbackUrl = url;
+            changed = true;
+        }
+    }
+
+    /**
+     * The trace context of the instance from now on (a start sets it, null included; continue-as-new and rewind keep
+     * it), carried as headers on the records the instance causes.
+     */
+    public void setTraceContext(TraceContext context) {
+        if (!java.util.Objects.equals(traceContext, context)) {
+            traceContext = context;
             changed = true;
         }
     }
@@ -394,7 +412,7 @@ public final class InstanceDraft {
         }
         InstanceState after = new InstanceState(instanceId, name, executionId, status, input, output, customStatus,
                 failure, createdTime, now, historySize(), parent, deferred, timers, inputOffset, entityLock, published,
-                before == null ? 1 : before.revision() + 1, callbackUrl);
+                before == null ? 1 : before.revision() + 1, callbackUrl, traceContext);
         List<Effect> all = new ArrayList<>(effects);
         if (publish) {
             all.add(new Effect.PublishStatus(instanceId, after.toStatus()));

@@ -46,6 +46,7 @@ final class StartHandler implements MessageHandler<StartOrchestration> {
         d.newExecution(s.name(), ExecutionSteps.firstExecutionId(d.instanceId(), d.inputOffset(), s.name()), s.input(),
                 s.parent(), s.requestedTime() != null ? s.requestedTime() : d.now());
         d.setCallbackUrl(s.callbackUrl());
+        d.setTraceContext(s.traceContext());
         Instant at = s.scheduledStartTime();
         if (at != null && at.isAfter(d.now())) {
             d.armTimer(SCHEDULED_START_TIMER, at);

@@ -64,6 +64,19 @@ public final class NodeStore implements HistoryReader {
         return events;
     }
 
+    /** The first event of the instance's stored history (its ExecutionStarted), or null; reads one chunk. */
+    public HistoryEvent firstHistoryEvent(String instanceId) {
+        try (KeyValueIterator<Bytes, byte[]> it = historyRange(instanceId)) {
+            while (it.hasNext()) {
+                List<HistoryEvent> events = StoreCodec.decodeHistory(it.next().value).events();
+                if (!events.isEmpty()) {
+                    return events.getFirst();
+                }
+            }
+        }
+        return null;
+    }
+
     public void appendHistory(HistoryChunk chunk) {
         store.put(Bytes.wrap(StoreKeys.historyChunk(chunk.instanceId(), chunk.firstSeq())), StoreCodec.encodeHistory(chunk));
     }

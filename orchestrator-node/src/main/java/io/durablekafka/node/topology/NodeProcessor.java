@@ -6,12 +6,14 @@ import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.store.DueItem;
 import io.durablekafka.common.store.InstanceState;
 import io.durablekafka.common.topics.DeadLetters;
+import io.durablekafka.common.tracing.TraceHeaders;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.node.entities.EntityEngine;
 import io.durablekafka.node.instance.EngineSettings;
 import io.durablekafka.node.instance.OrchestrationEngine;
 import io.durablekafka.node.metrics.NodeMetrics;
 import io.durablekafka.node.store.NodeStore;
+import io.durablekafka.node.tracing.NodeTracing;
 import io.durablekafka.sdk.EntityInstanceId;
 import io.durablekafka.sdk.FunctionRegistry;
 import java.time.Clock;
@@ -42,6 +44,7 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
     private final CommitPacer pacer;
     private final Clock clock;
     private final NodeMetrics metrics;
+    private final NodeTracing tracing;
     private NodeMetrics.Tracking liveExecutionsTracking;
     private ProcessorContext<String, Object> context;
     private NodeStore store;
@@ -56,8 +59,9 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
     private Wakeup commitWakeup;
 
     NodeProcessor(FunctionRegistry registry, EngineSettings settings, CommitPacer pacer, Clock clock,
-                  NodeMetrics metrics) {
+                  NodeMetrics metrics, NodeTracing tracing) {
         this.metrics = metrics;
+        this.tracing = tracing;
         this.registry = registry;
         this.settings = settings;
         this.pacer = pacer;
@@ -122,9 +126,12 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
                         + " is for orchestration instances, whose IDs must not start with '@'";
             } else {
                 InstanceState before = store.instance(message.instanceId());
-                var outcome = orchestrations.onMessage(before, message, offset, now());
+                Instant now = now();
+                message = tracing.beforeStep(before, message, TraceHeaders.read(record.headers()), now);
+                var outcome = orchestrations.onMessage(before, message, offset, now);
                 writer.write(outcome.step());
                 metrics.onStep(before, outcome.step());
+                tracing.afterStep(before, outcome.step(), store);
                 rejection = outcome.rejection();
             }
             if (rejection != null) {
@@ -166,9 +173,11 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
                     switch (item) {
                         case DueItem.Timer t -> {
                             InstanceState before = store.instance(t.instanceId());
+                            tracing.beforeTimer(before, t, now);
                             var step = orchestrations.onTimer(before, t, now);
                             writer.write(step);
                             metrics.onStep(before, step);
+                            tracing.afterStep(before, step, store);
                         }
                         case DueItem.ScheduledSignal s -> entities.signalDue(s);
                     }

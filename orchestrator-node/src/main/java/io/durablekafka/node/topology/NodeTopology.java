@@ -4,6 +4,7 @@ import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.node.instance.EngineSettings;
 import io.durablekafka.node.metrics.NodeMetrics;
+import io.durablekafka.node.tracing.NodeTracing;
 import io.durablekafka.sdk.FunctionRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -56,15 +57,30 @@ public final class NodeTopology {
                 NodeMetrics.detached(registry.orchestrationNames()));
     }
 
+    /** As above, with the meters and the tracing hook the processors report to. */
+    public static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings,
+                                 Duration earlyCommitSpacing, Duration commitInterval, NodeMetrics metrics,
+                                 NodeTracing tracing) {
+        return build(topics, registry, settings, earlyCommitSpacing, commitInterval, Clock.systemUTC(), metrics,
+                tracing);
+    }
+
     /** With the clock of steps and the meters (tests). */
     static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings,
                           Duration earlyCommitSpacing, Duration commitInterval, Clock clock, NodeMetrics metrics) {
+        return build(topics, registry, settings, earlyCommitSpacing, commitInterval, clock, metrics, NodeTracing.OFF);
+    }
+
+    /** With the clock of steps, the meters and the tracing hook (tests). */
+    static Topology build(TopicNames topics, FunctionRegistry registry, EngineSettings settings,
+                          Duration earlyCommitSpacing, Duration commitInterval, Clock clock, NodeMetrics metrics,
+                          NodeTracing tracing) {
         Serializer<Object> json = (topic, value) -> value == null ? null : Json.toBytes(value);
         Serializer<Object> raw = (topic, value) -> (byte[]) value;
         CommitPacer pacer = new CommitPacer(earlyCommitSpacing, commitInterval);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.orchestrations());
-        topology.addProcessor(PROCESSOR, () -> new NodeProcessor(registry, settings, pacer, clock, metrics), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new NodeProcessor(registry, settings, pacer, clock, metrics, tracing), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TopicNames.NODE_STATE_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         topology.addSink(TASKS_SINK, (key, value, ctx) -> {

@@ -4,6 +4,8 @@ import io.durablekafka.common.messages.ActivityRequest;
 import io.durablekafka.common.messages.EntityMessage;
 import io.durablekafka.common.messages.MessageHeaders;
 import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.common.tracing.TraceContext;
+import io.durablekafka.common.tracing.TraceHeaders;
 import io.durablekafka.common.webhooks.WebhookDelivery;
 import io.durablekafka.node.instance.Effect;
 import io.durablekafka.node.instance.StepResult;
@@ -44,15 +46,17 @@ final class StepWriter {
                 store.putInstance(step.after());
             }
         }
+        // What the instance causes carries its trace context (a purged instance's last effects have none).
+        TraceContext trace = step.after() == null ? null : step.after().traceContext();
         for (Effect effect : step.effects()) {
             switch (effect) {
-                case Effect.Send s -> send(s.message());
-                case Effect.Dispatch d -> dispatch(d.taskQueue(), d.request());
+                case Effect.Send s -> send(s.message(), trace);
+                case Effect.Dispatch d -> dispatch(d.taskQueue(), d.request(), trace);
                 case Effect.ArmTimer t -> store.putDue(t.timer());
                 case Effect.CancelTimer t -> store.deleteDue(t.timer());
                 case Effect.PublishStatus p -> context.forward(new Record<String, Object>(p.instanceId(), p.status(),
                         System.currentTimeMillis(), new RecordHeaders()), NodeTopology.STATUS_SINK);
-                case Effect.RequestWebhook w -> requestWebhook(w.delivery());
+                case Effect.RequestWebhook w -> requestWebhook(w.delivery(), trace);
             }
         }
         if (step.ended()) {
@@ -62,26 +66,34 @@ final class StepWriter {
 
     /** A message on {@code orchestrations}: its receiver reads it only once this transaction commits. */
     void send(OrchestrationMessage message) {
+        send(message, null);
+    }
+
+    /** As {@link #send(OrchestrationMessage)}, with the trace headers of {@code trace} (null: none). */
+    void send(OrchestrationMessage message, TraceContext trace) {
         if (!(message instanceof EntityMessage m) || m.awaited()) {
             commitWanted = true; // signals are one-way: nobody waits for them
         }
         var headers = new RecordHeaders();
         MessageHeaders.setType(headers, MessageHeaders.typeOf(message));
+        TraceHeaders.write(headers, trace);
         context.forward(new Record<>(message.instanceId(), message, System.currentTimeMillis(), headers),
                 NodeTopology.ORCHESTRATIONS_SINK);
     }
 
-    private void dispatch(String taskQueue, ActivityRequest request) {
+    private void dispatch(String taskQueue, ActivityRequest request, TraceContext trace) {
         var headers = new RecordHeaders();
         headers.add(NodeTopology.QUEUE_HEADER, taskQueue.getBytes(StandardCharsets.UTF_8));
         MessageHeaders.setType(headers, "ActivityRequest");
+        TraceHeaders.write(headers, trace);
         context.forward(new Record<>(request.instanceId(), request, System.currentTimeMillis(), headers),
                 NodeTopology.TASKS_SINK);
     }
 
-    private void requestWebhook(WebhookDelivery delivery) {
+    private void requestWebhook(WebhookDelivery delivery, TraceContext trace) {
         var headers = new RecordHeaders();
         MessageHeaders.setType(headers, WebhookDelivery.TYPE);
+        TraceHeaders.write(headers, trace);
         context.forward(new Record<>(delivery.instanceId(), delivery, System.currentTimeMillis(), headers),
                 NodeTopology.WEBHOOKS_SINK);
     }
