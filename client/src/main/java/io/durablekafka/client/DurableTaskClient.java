@@ -74,14 +74,15 @@ public final class DurableTaskClient implements AutoCloseable {
      * Starts an orchestration and returns its instance ID once the gateway has accepted the start: a status read
      * right after finds the instance (Pending at first), never a 404.
      *
-     * @throws InvalidRequestException unknown orchestrator or invalid instance ID
+     * @throws InvalidRequestException unknown orchestrator, invalid instance ID or a callback URL the gateway refuses
      * @throws ConflictException       an instance with this ID is active
      */
     public String scheduleNewOrchestrationInstance(String orchestratorName, NewOrchestrationInstanceOptions options) {
         GatewayTransport.Request request = options.instanceId() == null
                 ? transport.request("POST", "orchestrators", orchestratorName)
                 : transport.request("POST", "orchestrators", orchestratorName, options.instanceId());
-        return request.json(options.input()).expect(202).json().path("id").asText();
+        return request.query("callbackUrl", options.callbackUrl()).json(options.input()).expect(202).json()
+                .path("id").asText();
     }
 
     // ----------------------------------------------------------------------------------------- status

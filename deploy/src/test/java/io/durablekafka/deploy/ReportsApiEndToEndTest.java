@@ -8,7 +8,11 @@ import io.durablekafka.client.ClientOptions;
 import io.durablekafka.client.DurableTaskClient;
 import io.durablekafka.common.serde.Json;
 import io.durablekafka.examples.reports.ReportsApi;
+import io.durablekafka.gateway.webhooks.WebhookOptions;
+import io.durablekafka.gateway.webhooks.WebhookSigner;
 import io.durablekafka.kafka.Conditions;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 class ReportsApiEndToEndTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String SECRET = WebhookSigner.generateSecret();
     private TestCluster cluster;
     private DurableTaskClient client;
     private ReportsApi api;
@@ -36,7 +42,9 @@ class ReportsApiEndToEndTest {
 
     @BeforeAll
     void start() {
-        cluster = new TestCluster("Reports", TestFunctions.registry());
+        // The gateway delivers completion callbacks, to this machine's receivers too.
+        cluster = new TestCluster("Reports", TestFunctions.registry(),
+                WebhookOptions.defaults().withAllowPrivate(true).withSecret(SECRET));
         client = new DurableTaskClient(ClientOptions.of(cluster.baseUrl()).withTaskHub(cluster.hub));
         api = new ReportsApi(client);
         base = "http://localhost:" + api.start(0);
@@ -187,5 +195,43 @@ class ReportsApiEndToEndTest {
         assertEquals(400, backwards.statusCode());
         assertTrue(json(backwards).get("message").asText().contains("before"), backwards.body());
         assertEquals(400, send("GET", "/api/reports/x/status?wait=soon", null).statusCode());
+    }
+
+    @Test
+    void aReportStartedWithACallbackIsPostedThereSignedWhenDone() throws Exception {
+        List<JsonNode> posted = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/reports-done", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            var h = exchange.getRequestHeaders();
+            boolean signed = new WebhookSigner(SECRET).verify(h.getFirst("webhook-id"),
+                    Long.parseLong(h.getFirst("webhook-timestamp")), body, h.getFirst("webhook-signature"));
+            if (signed) {
+                posted.add(Json.fromBytes(body, JsonNode.class));
+            }
+            exchange.sendResponseHeaders(signed ? 204 : 400, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            String callback = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/reports-done";
+            HttpResponse<String> r = send("POST", "/api/reports?callbackUrl=" + callback, Json.toString(Map.of(
+                    "reportType", "sales", "startDate", "2024-01-01", "endDate", "2024-12-31", "workSeconds", 0)));
+            assertEquals(202, r.statusCode(), r.body());
+            String id = json(r).get("instanceId").asText();
+
+            Conditions.await("the finished report posted to its callback", WAIT, () -> !posted.isEmpty());
+            JsonNode notice = posted.getFirst();
+            assertEquals(id, notice.get("instanceId").asText());
+            assertEquals("Completed", notice.get("runtimeStatus").asText(), notice::toString);
+            assertEquals("GenerateReport", notice.get("name").asText());
+
+            HttpResponse<String> refused = send("POST", "/api/reports?callbackUrl=ftp://example.com/x",
+                    Json.toString(Map.of("reportType", "sales", "startDate", "2024-01-01", "endDate", "2024-12-31")));
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(json(refused).get("message").asText().contains("callbackUrl"), refused.body());
+        } finally {
+            receiver.stop(0);
+        }
     }
 }

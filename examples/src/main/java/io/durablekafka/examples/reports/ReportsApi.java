@@ -3,6 +3,8 @@ package io.durablekafka.examples.reports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.durablekafka.client.DurableTaskClient;
+import io.durablekafka.client.NewOrchestrationInstanceOptions;
+import io.durablekafka.client.errors.InvalidRequestException;
 import io.durablekafka.client.OrchestrationMetadata;
 import io.durablekafka.client.errors.InstanceEndedException;
 import io.durablekafka.client.errors.NotFoundException;
@@ -80,7 +82,15 @@ public final class ReportsApi implements AutoCloseable {
         if (problem != null) {
             throw new BadRequest("Invalid report request: " + problem + ".");
         }
-        String id = client.scheduleNewOrchestrationInstance(GenerateReport.NAME, request);
+        // ?callbackUrl=...: the cluster POSTs the finished report's status there (a signed webhook), so the caller
+        // need not poll at all. The gateway checks the URL; its refusal comes back as this API's 400.
+        String id;
+        try {
+            id = client.scheduleNewOrchestrationInstance(GenerateReport.NAME, NewOrchestrationInstanceOptions
+                    .defaults().withInput(request).withCallbackUrl(ctx.queryParam("callbackUrl")));
+        } catch (InvalidRequestException e) {
+            throw new BadRequest(e.getMessage());
+        }
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("instanceId", id);
         body.put("statusUrl", statusPath(id));
