@@ -19,7 +19,8 @@ final class Schemas {
     }
 
     static Map<String, Object> integer(String description) {
-        return Map.of("type", "integer", "minimum", 0, "description", description);
+        // No bounds here: the route checks the value and says what is wrong, in the HTTP API's words.
+        return Map.of("type", "integer", "description", description);
     }
 
     /** Any JSON value (inputs, outputs, event data, entity state). */
