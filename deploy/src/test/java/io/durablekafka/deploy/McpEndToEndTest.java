@@ -208,8 +208,23 @@ class McpEndToEndTest {
         assertEquals("TaskHubNotFound", json(hub).path("error").asText(), hub);
         String badTop = error("listinstances", Map.of("top", -1));
         assertEquals(json(cluster.get(API + "/instances?top=-1").body()), json(badTop));
-        assertFalse(error("startorchestrationwithid", Map.of("functionName", "HelloCities", "instanceId", "@x@y"))
-                .isEmpty());
+        String entityId = error("startorchestrationwithid", Map.of("functionName", "HelloCities",
+                "instanceId", "@x@y"));
+        assertEquals(json(cluster.post(API + "/orchestrators/HelloCities/@x@y", "").body()), json(entityId));
+        // Path parameters are encoded as one segment each, and the server parses them as it parses remote requests.
+        String slash = error("startorchestrationwithid", Map.of("functionName", "HelloCities", "instanceId", "a/b"));
+        assertEquals("InvalidInstanceId", json(slash).path("error").asText(), slash);
+        assertEquals(json(cluster.post(API + "/orchestrators/HelloCities/a%2Fb", "").body()), json(slash));
+    }
+
+    @Test
+    void instanceIdsWithSpacesAndPlusSignsRoundTrip() {
+        String id = "mcp a+b " + System.nanoTime();
+        assertEquals(id, ok("startorchestrationwithid", Map.of("functionName", "HelloCities", "instanceId", id,
+                "input", Map.of("ignored", List.of(1, 2)))).get("id"));
+        Map<String, Object> done = ok("waitforinstance", Map.of("instanceId", id, "timeoutSeconds", 30));
+        assertEquals(id, ((Map<?, ?>) done.get("status")).get("instanceId"));
+        assertEquals(Map.of("ignored", List.of(1, 2)), ((Map<?, ?>) done.get("status")).get("input"));
     }
 
     // ------------------------------------------------------------------------------------------ helpers

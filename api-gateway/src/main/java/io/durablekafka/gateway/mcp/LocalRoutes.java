@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpTester;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
 
@@ -70,12 +73,26 @@ final class LocalRoutes implements AutoCloseable {
             if (s == null || !s.isStarted()) {
                 throw new IllegalStateException("the gateway's HTTP server is not started");
             }
-            LocalConnector c = new LocalConnector(s);
+            LocalConnector c = new LocalConnector(s, new HttpConnectionFactory(httpConfiguration(s)));
             s.addConnector(c);
             c.start();
             connector = c;
         }
         return connector;
+    }
+
+    /**
+     * The HTTP configuration of the server's own connector: its URI compliance lets encoded '/' and '\\' reach the
+     * handlers (which answer 400 naming the problem), and a local request must be parsed exactly as a remote one.
+     */
+    private static HttpConfiguration httpConfiguration(Server server) {
+        for (Connector c : server.getConnectors()) {
+            HttpConnectionFactory http = c.getConnectionFactory(HttpConnectionFactory.class);
+            if (http != null) {
+                return http.getHttpConfiguration();
+            }
+        }
+        throw new IllegalStateException("the gateway's server has no HTTP connector");
     }
 
     private static byte[] encode(RouteRequest request, Caller caller) throws IOException {
