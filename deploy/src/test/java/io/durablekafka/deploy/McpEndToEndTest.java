@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.tracing.TraceHeaders;
 import io.durablekafka.gateway.mcp.McpEndpoint;
 import io.durablekafka.kafka.Conditions;
+import io.durablekafka.kafka.SharedKafka;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -22,7 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -227,7 +236,48 @@ class McpEndToEndTest {
         assertEquals(Map.of("ignored", List.of(1, 2)), ((Map<?, ?>) done.get("status")).get("input"));
     }
 
+    @Test
+    void aToolCallCarriesTheAgentsTraceContextToTheRecordsItWrites() {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        String id = "mcp-traced-" + System.nanoTime();
+        try (McpSyncClient traced = McpClient.sync(HttpClientStreamableHttpTransport.builder(cluster.baseUrl())
+                        .endpoint(McpEndpoint.PATH)
+                        .requestBuilder(java.net.http.HttpRequest.newBuilder()
+                                .header(TraceHeaders.TRACEPARENT, traceparent))
+                        .build())
+                .requestTimeout(Duration.ofSeconds(30)).build()) {
+            traced.initialize();
+            McpSchema.CallToolResult r = traced.callTool(new McpSchema.CallToolRequest("startorchestrationwithid",
+                    Map.of("functionName", "HelloCities", "instanceId", id)));
+            assertFalse(Boolean.TRUE.equals(r.isError()), r.toString());
+        }
+        assertEquals(traceparent, startTraceparent(id), "tracing is off here: the record carries the agent's context");
+    }
+
     // ------------------------------------------------------------------------------------------ helpers
+
+    /** The traceparent header of the instance's StartOrchestration record (null: none). */
+    private String startTraceparent(String id) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "mcp-trace-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(cluster.topics.orchestrations()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    Header type = r.headers().lastHeader("dk.type");
+                    if (id.equals(r.key()) && type != null
+                            && "StartOrchestration".equals(new String(type.value(), StandardCharsets.UTF_8))) {
+                        Header parent = r.headers().lastHeader(TraceHeaders.TRACEPARENT);
+                        return parent == null ? null : new String(parent.value(), StandardCharsets.UTF_8);
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no StartOrchestration record of " + id + " within 30 s");
+    }
 
     private McpSchema.CallToolResult call(String tool, Map<String, Object> args) {
         return client.callTool(new McpSchema.CallToolRequest(tool, new HashMap<>(args)));

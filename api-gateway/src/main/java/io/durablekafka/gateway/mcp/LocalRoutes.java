@@ -3,6 +3,7 @@ package io.durablekafka.gateway.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.durablekafka.common.serde.Json;
+import io.durablekafka.common.tracing.TraceHeaders;
 import io.durablekafka.gateway.api.Hubs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -105,6 +106,8 @@ final class LocalRoutes implements AutoCloseable {
         head.append(" HTTP/1.1\r\n");
         header(head, "Host", caller.host() == null ? "localhost" : caller.host());
         header(head, Hubs.KEY_HEADER, caller.key());
+        header(head, TraceHeaders.TRACEPARENT, caller.traceparent());
+        header(head, TraceHeaders.TRACESTATE, caller.tracestate());
         request.headers().forEach((name, value) -> header(head, name, value));
         byte[] body = request.body() == null ? new byte[0] : request.body();
         if (request.body() != null) {

@@ -93,7 +93,7 @@ public final class McpEndpoint implements AutoCloseable {
         ToolArguments args = new ToolArguments(request.arguments());
         try {
             RouteResponse response = routes.send(def.request().apply(args),
-                    caller instanceof Caller c ? c : new Caller(null, null));
+                    caller instanceof Caller c ? c : Caller.NONE);
             if (response.failed()) {
                 // The route's own JSON error (or, for a Failed instance with returnInternalServerErrorOnFailure, its
                 // status), word for word.
