@@ -30,8 +30,8 @@ import org.eclipse.jetty.server.Server;
  * <p>Why a Jetty {@link LocalConnector} rather than calling the handlers: the handlers write to a Javalin
  * {@code Context} (status, headers, body, asynchronous long-polls), and the request pipeline around them (routing,
  * {@code Hubs} checks, exception mappers) lives in Javalin's servlet; an in-memory HTTP exchange reuses all of it,
- * with no port, no socket and no second copy of the rules. The connector is added after the server started, since
- * Javalin takes the first connector for its HTTP port.
+ * with no port, no socket and no second copy of the rules. The connector is added once the server runs (at the first
+ * tool call): Javalin reads its HTTP port from the server's first connector, which must stay its own.
  */
 final class LocalRoutes implements AutoCloseable {
 
