@@ -14,6 +14,7 @@ import io.durablekafka.gateway.api.InstanceApi;
 import io.durablekafka.gateway.api.OpenApi;
 import io.durablekafka.gateway.observability.GatewayEndpoints;
 import io.durablekafka.gateway.api.WebhookApi;
+import io.durablekafka.gateway.mcp.McpEndpoint;
 import io.durablekafka.gateway.publish.CommandPublisher;
 import io.durablekafka.gateway.push.EventStreams;
 import io.durablekafka.gateway.views.ReadViews;
@@ -141,12 +142,20 @@ public final class Gateway implements AutoCloseable {
             EntityApi entities = new EntityApi(options.knownEntities(), ReadViews.DEFAULT_BARRIER_TIMEOUT,
                     InstanceApi.DEFAULT_SCAN_BUDGET);
             streams = new EventStreams(options.sseHeartbeat());
+            McpEndpoint mcp = new McpEndpoint(hubs, options.publicBaseUrl(), options.maxLongPoll(),
+                    options.maxBodyBytes());
+            GatewayEndpoints endpoints = new GatewayEndpoints(observability);
             http = new HttpApi(ApiRoutes.build(instances, entities, new EventStreamApi(instances, streams),
                     new WebhookApi(outcomes), new OpenApi()), hubs, options.maxBodyBytes(), options.publicBaseUrl(),
-                    new GatewayEndpoints(observability)::install,
+                    config -> {
+                        endpoints.install(config);
+                        mcp.install(config);
+                    },
                     GatewayTracing.of(observability.openTelemetry(), observability.tracingEnabled()));
             resources.push(observability.health().register("gateway", this::liveness, this::readiness));
             resources.push(http);
+            // Closed before the server stops: its sessions end and its in-memory connector goes.
+            resources.push(mcp);
             // Closed before the server stops, so open streams end cleanly instead of being cut.
             resources.push(streams);
             port = http.start(options.port());

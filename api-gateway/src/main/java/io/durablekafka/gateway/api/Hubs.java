@@ -78,16 +78,7 @@ public final class Hubs {
         if (hub != null && hubKeys.containsKey(hub.name().toLowerCase(Locale.ROOT))) {
             keys.add(hubKeys.get(hub.name().toLowerCase(Locale.ROOT)));
         }
-        if (!keys.isEmpty()) {
-            if (code == null) {
-                throw new ApiException(401, "Unauthorized", "This API requires a system key: pass it as the 'code' "
-                        + "query parameter or in the '" + KEY_HEADER + "' header.");
-            }
-            if (!matchesAny(code, keys)) {
-                throw new ApiException(401, "Unauthorized", "The system key is not valid"
-                        + (hub == null ? "." : " for task hub '" + hub.name() + "'."));
-            }
-        }
+        checkKey(code, keys, hub == null ? "." : " for task hub '" + hub.name() + "'.");
         if (hub == null) {
             throw new ApiException(404, "TaskHubNotFound", "This gateway does not serve a task hub named '"
                     + requestedHub + "'. Served task hubs: " + byName.values().stream().map(HubServices::name).toList()
@@ -103,6 +94,35 @@ public final class Hubs {
             connection = requestedConnection;
         }
         call.bind(hub, connection, code);
+    }
+
+    /**
+     * The key check of endpoints that serve every hub (the MCP endpoint): when any key is configured, the request
+     * must carry the gateway-wide key or the key of some hub. What that key may do in each hub is then up to the
+     * hub-scoped routes it reaches.
+     *
+     * @param code the {@code code} query parameter or, without one, the {@value #KEY_HEADER} header
+     * @throws ApiException 401, with the messages of the hub-scoped routes
+     */
+    public void checkAnyHubKey(String code) {
+        List<String> keys = new ArrayList<>(hubKeys.values());
+        if (systemKey != null) {
+            keys.addFirst(systemKey);
+        }
+        checkKey(blankToNull(code), keys, ".");
+    }
+
+    private static void checkKey(String code, List<String> keys, String invalidSuffix) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        if (code == null) {
+            throw new ApiException(401, "Unauthorized", "This API requires a system key: pass it as the 'code' "
+                    + "query parameter or in the '" + KEY_HEADER + "' header.");
+        }
+        if (!matchesAny(code, keys)) {
+            throw new ApiException(401, "Unauthorized", "The system key is not valid" + invalidSuffix);
+        }
     }
 
     private static boolean matchesAny(String code, List<String> keys) {
