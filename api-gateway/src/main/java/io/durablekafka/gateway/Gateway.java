@@ -12,6 +12,8 @@ import io.durablekafka.gateway.api.HubServices;
 import io.durablekafka.gateway.api.Hubs;
 import io.durablekafka.gateway.api.InstanceApi;
 import io.durablekafka.gateway.api.OpenApi;
+import io.durablekafka.gateway.api.RegistryApi;
+import io.durablekafka.gateway.dashboard.DashboardFiles;
 import io.durablekafka.gateway.observability.GatewayEndpoints;
 import io.durablekafka.gateway.api.WebhookApi;
 import io.durablekafka.gateway.mcp.McpEndpoint;
@@ -146,10 +148,13 @@ public final class Gateway implements AutoCloseable {
                     options.maxBodyBytes());
             GatewayEndpoints endpoints = new GatewayEndpoints(observability);
             http = new HttpApi(ApiRoutes.build(instances, entities, new EventStreamApi(instances, streams),
-                    new WebhookApi(outcomes), new OpenApi()), hubs, options.maxBodyBytes(), options.publicBaseUrl(),
+                    new WebhookApi(outcomes), new RegistryApi(options.taskHubs(), options.knownOrchestrations(),
+                            options.knownEntities()), new OpenApi()), hubs, options.maxBodyBytes(),
+                    options.publicBaseUrl(),
                     config -> {
                         endpoints.install(config);
                         mcp.install(config);
+                        new DashboardFiles().install(config);
                     },
                     GatewayTracing.of(observability.openTelemetry(), observability.tracingEnabled()));
             resources.push(observability.health().register("gateway", this::liveness, this::readiness));

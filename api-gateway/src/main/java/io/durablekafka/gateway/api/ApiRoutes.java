@@ -31,10 +31,18 @@ public final class ApiRoutes {
         return build(api, entities, events, new WebhookApi(java.util.Map.of()), openApi);
     }
 
+    /** The routes, with a registry route that knows no names. */
     public static Router build(InstanceApi api, EntityApi entities, EventStreamApi events, WebhookApi webhooks,
                                OpenApi openApi) {
+        return build(api, entities, events, webhooks, RegistryApi.empty(), openApi);
+    }
+
+    public static Router build(InstanceApi api, EntityApi entities, EventStreamApi events, WebhookApi webhooks,
+                               RegistryApi registry, OpenApi openApi) {
         Router r = new Router();
         webhook(r, "GET", "/openapi.json", "getOpenApiDocument", false, openApi::serve);
+        // durable-kafka's own: served hubs and registered names, for clients that offer them (the dashboard).
+        webhook(r, "GET", "/registry", "getRegistry", true, registry::serve);
         webhook(r, "POST", "/orchestrators/{functionName}", "startOrchestration", true, api::start);
         webhook(r, "POST", "/orchestrators/{functionName}/{instanceId}", "startOrchestrationWithId", true, api::start);
         webhook(r, "GET", "/instances", "listInstances", true, api::list);

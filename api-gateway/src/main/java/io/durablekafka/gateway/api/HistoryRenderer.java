@@ -25,7 +25,7 @@ public final class HistoryRenderer {
     private HistoryRenderer() {
     }
 
-    private record Scheduled(String name, Instant time) {
+    private record Scheduled(String name, Instant time, String instanceId) {
     }
 
     public static ArrayNode render(List<HistoryRecord> records, boolean showInput, boolean showHistoryOutput) {
@@ -35,9 +35,9 @@ public final class HistoryRenderer {
         Set<Integer> finishedSubOrchestrations = new HashSet<>();
         for (HistoryRecord r : records) {
             switch (r.event()) {
-                case HistoryEvent.TaskScheduled e -> tasks.put(e.taskId(), new Scheduled(e.name(), e.timestamp()));
+                case HistoryEvent.TaskScheduled e -> tasks.put(e.taskId(), new Scheduled(e.name(), e.timestamp(), null));
                 case HistoryEvent.SubOrchestrationInstanceCreated e ->
-                        subOrchestrations.put(e.taskId(), new Scheduled(e.name(), e.timestamp()));
+                        subOrchestrations.put(e.taskId(), new Scheduled(e.name(), e.timestamp(), e.instanceId()));
                 case HistoryEvent.TaskCompleted e -> finishedTasks.add(e.taskScheduledId());
                 case HistoryEvent.TaskFailed e -> finishedTasks.add(e.taskScheduledId());
                 case HistoryEvent.SubOrchestrationInstanceCompleted e -> finishedSubOrchestrations.add(e.taskScheduledId());
@@ -58,6 +58,10 @@ public final class HistoryRenderer {
             switch (event) {
                 case HistoryEvent.ExecutionStarted e -> {
                     node.put("FunctionName", e.name());
+                    // Beyond Azure's fields: where a sub-orchestration came from (the dashboard links it).
+                    if (e.parentInstanceId() != null) {
+                        node.put("ParentInstanceId", e.parentInstanceId());
+                    }
                     if (showInput) {
                         node.set("Input", StatusRenderer.orNull(e.input()));
                     }
@@ -136,6 +140,10 @@ public final class HistoryRenderer {
         if (scheduled != null) {
             node.put("FunctionName", scheduled.name());
             node.put("ScheduledTime", time(scheduled.time()));
+            // Beyond Azure's fields: which child a finished sub-orchestration was (the dashboard links it).
+            if (scheduled.instanceId() != null) {
+                node.put("InstanceId", scheduled.instanceId());
+            }
         }
     }
 
