@@ -145,7 +145,12 @@ class InstanceStatusTest {
             assertError(r, 404, "InstanceNotFound");
             assertTrue(json(r).get("message").asText().contains("nobody-here"));
             assertError(get(gw.baseUrl() + "/runtime/webhooks/durabletask/nothing"), 404, "NotFound");
-            assertError(get(gw.baseUrl() + "/"), 404, "NotFound");
+            assertError(get(gw.baseUrl() + "/nothing"), 404, "NotFound");
+            assertError(get(gw.baseUrl() + "/dashboard/nothing.js"), 404, "NotFound");
+            // The root is the dashboard's (a relative redirect, so it also works under a proxy's prefix).
+            HttpResponse<String> root = get(gw.baseUrl() + "/");
+            assertEquals(302, root.statusCode());
+            assertEquals("dashboard/", root.headers().firstValue("Location").orElse(null));
             assertError(get(statusUrl(gw, "a%2Fb")), 400, "InvalidInstanceId");
             // A URI Jetty itself rejects still gets a JSON body.
             String raw = rawGet(gw.port(), "/runtime/webhooks/durabletask/instances/%zz");

@@ -178,6 +178,13 @@ final class TestCluster implements AutoCloseable {
         return g;
     }
 
+    /** Another gateway of the hub with options of its own (names, keys, more hubs); closed with the cluster. */
+    Gateway startGateway(java.util.function.UnaryOperator<GatewayOptions> options) {
+        Gateway g = new Gateway(options.apply(GatewayOptions.of(SharedKafka.bootstrapServers(), topics))).start();
+        extraGateways.add(g);
+        return g;
+    }
+
     void stopGateway(Gateway g) {
         g.close();
         extraGateways.remove(g);

@@ -46,8 +46,14 @@ public final class DashboardFiles {
     public void install(JavalinConfig config) {
         // Relative redirects, so the dashboard also works behind a proxy that mounts the gateway under a prefix.
         config.routes.get("/", ctx -> redirect(ctx, "dashboard/"));
-        config.routes.get(PATH, ctx -> redirect(ctx, "dashboard/"));
-        config.routes.get(PATH + "/", ctx -> serve(ctx, "index.html"));
+        // Javalin matches "/dashboard" and "/dashboard/" alike; the page's relative URLs need the slash.
+        config.routes.get(PATH, ctx -> {
+            if (ctx.req().getRequestURI().endsWith("/")) {
+                serve(ctx, "index.html");
+            } else {
+                redirect(ctx, "dashboard/");
+            }
+        });
         config.routes.get(PATH + "/{file}", ctx -> serve(ctx, ctx.pathParam("file")));
     }
 

@@ -511,6 +511,14 @@ function entitiesView() {
         h('button', { type: 'button', className: 'danger delete', onclick: () => remove(en.entityId) }, 'Delete')));
   }
 
+  // The node applies a signal shortly after its 202 and entities have no event stream: look again a few times.
+  function reloadSoon() {
+    for (const t of [300, 1000, 2500]) {
+      const timer = setTimeout(load, t);
+      teardown.push(() => clearTimeout(timer));
+    }
+  }
+
   async function signal(entityId) {
     const fields = entityId ? [] : [{ name: 'name', label: 'Entity name' }, { name: 'key', label: 'Entity key' }];
     const v = await confirmDialog('Signal entity', entityId ? `Send an operation to @${entityId.name}@${entityId.key}.`
@@ -522,7 +530,7 @@ function entitiesView() {
     try {
       await call('POST', `entities/${seg(target.name)}/${seg(target.key)}`, { query: { op: v.op }, body: v.input.trim() || 'null' });
       clearError();
-      setTimeout(load, 500); // a signal is applied by the node shortly after its 202
+      reloadSoon();
     } catch (e) {
       showError(e);
     }
@@ -534,7 +542,7 @@ function entitiesView() {
     try {
       await call('DELETE', `entities/${seg(entityId.name)}/${seg(entityId.key)}`);
       clearError();
-      setTimeout(load, 500);
+      reloadSoon();
     } catch (e) {
       showError(e);
     }
