@@ -31,6 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -86,6 +87,8 @@ class DashboardTest {
                 .usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         wait = new WebDriverWait(driver, WAIT);
+        // Live pages re-render rows as events arrive: an element found a moment ago may be replaced.
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     /** The system browser, or a failure that says how to get it: this test must not pass by skipping. */
@@ -149,8 +152,8 @@ class DashboardTest {
         startApproval(waiting);
         open("#/instances");
         wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
-        WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(row(done)));
-        assertEquals("Running", row.getDomAttribute("data-status"));
+        // Listed as Pending or Running; the stream brings it to Running.
+        wait.until(d -> "Running".equals(d.findElement(row(done)).getDomAttribute("data-status")));
 
         // Ended outside the page: the hub's event stream updates the row in place.
         assertEquals(202, cluster.send(key(HttpRequest.newBuilder(api("/instances/" + done + "/raiseEvent/ApprovalEvent"))
@@ -224,7 +227,11 @@ class DashboardTest {
                 && d.findElement(counter).findElement(By.cssSelector("pre.state")).getText().equals("5"));
         screenshot("entities");
 
-        driver.findElement(counter).findElement(By.cssSelector("button.delete")).click();
+        // The list reloads a few times after a signal: click whichever row is there (a stale one is retried).
+        wait.until(d -> {
+            d.findElement(counter).findElement(By.cssSelector("button.delete")).click();
+            return true;
+        });
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("dialog")));
         driver.findElement(By.id("dialog-confirm")).click();
         wait.until(ExpectedConditions.numberOfElementsToBe(counter, 0));
@@ -239,6 +246,23 @@ class DashboardTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("instances"), "No instances on this page."));
         new Select(driver.findElement(By.id("hub"))).selectByVisibleText(cluster.hub);
         wait.until(ExpectedConditions.presenceOfElementLocated(row("dash-hello-1")));
+    }
+
+    @Test
+    @Order(6)
+    void aParentLinksToItsChildAndBack() {
+        assertEquals(202, cluster.send(key(HttpRequest.newBuilder(api("/orchestrators/Parent/dash-parent-1"))
+                .POST(HttpRequest.BodyPublishers.noBody()))).statusCode());
+        open("#/instance/dash-parent-1");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".instance-header .status"),
+                "Completed"));
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#timeline a.child-link"))).click();
+        wait.until(d -> d.findElement(By.id("instance-id")).getText().startsWith("dash-parent-1:"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".instance-header .status"),
+                "Completed"));
+        wait.until(d -> d.findElements(By.cssSelector("#timeline .tl-row[data-kind=activity]")).size() == 3);
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("a.parent-link"))).click();
+        wait.until(ExpectedConditions.textToBe(By.id("instance-id"), "dash-parent-1"));
     }
 
     // ------------------------------------------------------------------------------------------ helpers

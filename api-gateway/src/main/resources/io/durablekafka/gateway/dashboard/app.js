@@ -169,14 +169,17 @@ function instancesView() {
     filters.top = Math.max(1, Math.min(1000, Number(data.get('top')) || 50));
     tokens = [null];
     pageIndex = 0;
+    openStream();
     load();
     loadCounts();
-    openStream();
   });
 
+  let loads = 0;
   async function load() {
+    const mine = ++loads;
     try {
       const p = await page('instances', { ...serverQuery(), top: filters.top, showInput: false }, tokens[pageIndex]);
+      if (mine !== loads) return; // a later load is under way: its answer is at least as new
       rows = p.items;
       tokens[pageIndex + 1] = p.token;
       tokens.length = pageIndex + 2;
@@ -255,7 +258,9 @@ function instancesView() {
   function openStream() {
     if (stream) stream.close();
     stream = events('instances/events', serverQuery());
-    stream.onopen = () => fill(live, 'live');
+    // Changes before the stream opened are not sent: read the page again once it is open (and after a
+    // reconnect), so the table is never older than the stream.
+    stream.onopen = () => { fill(live, 'live'); load(); };
     stream.onerror = () => fill(live, 'reconnecting…');
     stream.onmessage = m => {
       const s = JSON.parse(m.data);
@@ -269,9 +274,9 @@ function instancesView() {
   }
   teardown.push(() => stream && stream.close());
 
+  openStream();
   load();
   loadCounts();
-  openStream();
 }
 
 // ------------------------------------------------------------------------------------------ one instance
@@ -291,9 +296,12 @@ function instanceView(id) {
 
   let status = null;
 
+  let loads = 0;
   async function load() {
+    const mine = ++loads;
     try {
       const r = await call('GET', path, { query: { showHistory: true, showHistoryOutput: true } });
+      if (mine !== loads) return; // a later load is under way: its answer is at least as new
       render(r.body);
     } catch (e) {
       if (e.status === 404) {
