@@ -95,7 +95,8 @@ class DashboardTest {
     private static File executable(String name, String property) {
         String configured = System.getProperty(property);
         if (configured != null) {
-            return new File(configured);
+            File f = new File(configured);
+            return f.canExecute() ? f : fail("-D" + property + "=" + configured + " is not an executable file.");
         }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             File f = new File(dir, name);
