@@ -160,7 +160,9 @@ class DashboardTest {
         assertEquals(202, cluster.send(key(HttpRequest.newBuilder(api("/instances/" + done + "/raiseEvent/ApprovalEvent"))
                 .POST(HttpRequest.BodyPublishers.ofString("true")).header("Content-Type", "application/json"))).statusCode());
         wait.until(d -> "Completed".equals(d.findElement(row(done)).getDomAttribute("data-status")));
-        wait.until(d -> !d.findElement(By.cssSelector("#counts [data-status=Completed] .n")).getText().equals("0"));
+        // The counts follow: dash-hello-1 and this one Completed, the other Running.
+        wait.until(d -> count(d, "Completed").equals("2") && count(d, "Running").equals("1"));
+        wait.until(d -> "Running".equals(d.findElement(row(waiting)).getDomAttribute("data-status")));
         screenshot("instances");
 
         driver.findElement(row(waiting)).findElement(By.cssSelector("a.instance-link")).click();
@@ -274,6 +276,10 @@ class DashboardTest {
         key.sendKeys(KEY);
         driver.findElement(By.cssSelector("#key-form button")).click();
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("banner")));
+    }
+
+    private static String count(WebDriver d, String status) {
+        return d.findElement(By.cssSelector("#counts [data-status=" + status + "] .n")).getText();
     }
 
     private WebElement inDialog(By by) {

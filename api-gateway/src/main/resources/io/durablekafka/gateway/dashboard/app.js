@@ -180,7 +180,12 @@ function instancesView() {
     try {
       const p = await page('instances', { ...serverQuery(), top: filters.top, showInput: false }, tokens[pageIndex]);
       if (mine !== loads) return; // a later load is under way: its answer is at least as new
-      rows = p.items;
+      // An event can overtake the answer of a list read before it: keep the event's status when it is at
+      // least as new (lists have seconds, event IDs milliseconds).
+      rows = p.items.map(r => {
+        const e = latest.get(r.instanceId);
+        return e && e.at >= Date.parse(r.lastUpdatedTime) ? e.status : r;
+      });
       tokens[pageIndex + 1] = p.token;
       tokens.length = pageIndex + 2;
       render();
@@ -225,7 +230,7 @@ function instancesView() {
   }
 
   // Counts per status: one page of up to 1000 per status (the status index makes each a seek); more shows
-  // as "1000+". Refreshed on stream events at most every few seconds.
+  // as "1000+". Refreshed on stream events at most once a second.
   let countsTimer = null;
   async function loadCounts() {
     const q = { ...serverQuery(), runtimeStatus: undefined, top: 1000, showInput: false };
@@ -248,22 +253,25 @@ function instancesView() {
   }
   function countsSoon() {
     if (countsTimer) return;
-    countsTimer = setTimeout(() => { countsTimer = null; loadCounts(); }, 3000);
+    countsTimer = setTimeout(() => { countsTimer = null; loadCounts(); }, 1000);
   }
   teardown.push(() => clearTimeout(countsTimer));
 
   // Live updates: the hub's event stream with the same server-side filters. Rows on the page change in
   // place; a new instance joins the first page.
   let stream = null;
+  /** The last status each instance's event brought, with its time in ms (from the event ID). */
+  const latest = new Map();
   function openStream() {
     if (stream) stream.close();
     stream = events('instances/events', serverQuery());
     // Changes before the stream opened are not sent: read the page again once it is open (and after a
     // reconnect), so the table is never older than the stream.
-    stream.onopen = () => { fill(live, 'live'); load(); };
+    stream.onopen = () => { fill(live, 'live'); load(); loadCounts(); };
     stream.onerror = () => fill(live, 'reconnecting…');
     stream.onmessage = m => {
       const s = JSON.parse(m.data);
+      latest.set(s.instanceId, { status: s, at: Number(String(m.lastEventId).split('-')[0]) || Date.parse(s.lastUpdatedTime) });
       const i = rows.findIndex(r => r.instanceId === s.instanceId);
       if (i >= 0) rows[i] = s;
       else if (pageIndex === 0) rows.unshift(s);
