@@ -54,7 +54,7 @@ class ProcessClusterTest {
     @Test
     void runsAnOrchestrationAcrossProcessesAndStopsEveryChild() throws Exception {
         int port = freeConsecutivePorts(4);
-        launcher = startLauncher(port);
+        launcher = startLauncher(port, "--nodes", "2", "--workers", "1", "--gateways", "1");
         String gateway = "http://localhost:" + port;
         awaitReady(gateway);
         awaitReady("http://localhost:" + (port + 1));
@@ -75,16 +75,30 @@ class ProcessClusterTest {
         }
     }
 
-    private Process startLauncher(int port) throws IOException {
+    @Test
+    void childrenExitWhenTheLauncherIsKilled() throws Exception {
+        int port = freeConsecutivePorts(3);
+        launcher = startLauncher(port, "--nodes", "1", "--workers", "1", "--gateways", "1");
+        awaitReady("http://localhost:" + port);
+        launcher.toHandle().children().forEach(children::add);
+        assertEquals(3, children.size(), "node, worker and gateway processes");
+
+        launcher.destroyForcibly();  // SIGKILL: no shutdown hook runs in the launcher
+        assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "the launcher is gone");
+        awaitTrue(() -> children.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(60),
+                "every child process exits without its launcher");
+    }
+
+    private Process startLauncher(int port, String... counts) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         // The JDK 24+ flags this test JVM got (Kafka's and RocksDB's Unsafe and JNI use), passed on to the children.
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--sun-misc") || a.startsWith("--enable-native-access"))
                 .forEach(command::add);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "local-cluster",
-                "--nodes", "2", "--workers", "1", "--gateways", "1", "--port", String.valueOf(port),
-                "--data-dir", dataDir.toString(), "--dk.partitions", "4"));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "local-cluster"));
+        command.addAll(List.of(counts));
+        command.addAll(List.of("--port", String.valueOf(port), "--data-dir", dataDir.toString(), "--dk.partitions", "4"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("launcher.log").toFile());
         // The launcher starts its own broker, whatever Kafka this test JVM was given.
