@@ -1,6 +1,7 @@
 package io.durablekafka.deploy;
 
 import io.durablekafka.common.config.Settings;
+import io.durablekafka.common.observability.ProbeResponses;
 import io.durablekafka.gateway.GatewayOptions;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.node.NodeOptions;
@@ -179,7 +180,7 @@ public final class ProcessCluster implements AutoCloseable {
     /** {@code /readyz} answers 200; false while the child is not listening yet. */
     static boolean isReady(HttpClient http, Child child) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(child.url() + "/readyz"))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(child.url() + ProbeResponses.READINESS_PATH))
                     .timeout(Duration.ofSeconds(5)).build();
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
