@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Command line entry: {@code local-cluster}, {@code gateway}, {@code node}, {@code worker}, {@code benchmark}.
+ * Command line entry: {@code local-cluster}, {@code gateway}, {@code node}, {@code worker}, {@code kafka},
+ * {@code benchmark}.
  * Functions (orchestrations, activities) come from every {@code FunctionProvider} on the class path.
  */
 public final class Main {
@@ -137,7 +138,8 @@ public final class Main {
         System.out.println();
         System.out.println("durable-kafka is running as " + cluster.children().size() + " processes (pid of this"
                 + " launcher: " + ProcessHandle.current().pid() + "):");
-        System.out.println("  Kafka:          " + kafka.bootstrapServers() + " (" + kafka.mode() + ", in this process)");
+        System.out.println("  Kafka:          " + kafka.bootstrapServers() + " (" + kafka.mode()
+                + (kafka.mode() == KafkaCluster.Mode.EMBEDDED ? ", in this launcher's process)" : ")"));
         for (ProcessCluster.Child c : cluster.children()) {
             String what = c.role().equals("gateway") ? "HTTP API, /metrics, /healthz, /readyz"
                     : "management: /metrics, /healthz, /readyz";
