@@ -85,7 +85,7 @@ public final class LocalCluster implements AutoCloseable {
         return w;
     }
 
-    private static String storedSecret(Path file) {
+    static String storedSecret(Path file) {
         try {
             if (Files.exists(file)) {
                 return Files.readString(file).strip();

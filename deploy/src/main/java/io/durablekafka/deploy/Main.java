@@ -4,6 +4,8 @@ import io.durablekafka.common.config.Settings;
 import io.durablekafka.deploy.benchmark.Benchmark;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.gateway.webhooks.WebhookOptions;
+import io.durablekafka.kafka.EmbeddedKafkaBroker;
 import io.durablekafka.kafka.KafkaCluster;
 import io.durablekafka.sdk.FunctionRegistry;
 import java.nio.file.Path;
@@ -14,10 +16,22 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Command line entry: {@code local-cluster}, {@code gateway}, {@code node}, {@code worker}, {@code benchmark}.
+ * Command line entry: {@code local-cluster}, {@code gateway}, {@code node}, {@code worker}, {@code kafka},
+ * {@code benchmark}.
  * Functions (orchestrations, activities) come from every {@code FunctionProvider} on the class path.
  */
 public final class Main {
+
+    /**
+     * Option of a role started by {@link ProcessCluster}: the launcher's pid. The role exits (cleanly, through its
+     * shutdown hook) when that process is gone, so that a launcher killed with -9 leaves no orphans.
+     */
+    public static final String PARENT_PID_OPTION = "parent-pid";
+
+    /** The roles a process can run: the first argument. */
+    public static final List<String> ROLES = List.of("local-cluster", "gateway", "node", "worker", "kafka", "benchmark");
+
+    static final int DEFAULT_KAFKA_PORT = 9092;
 
     private Main() {
     }
@@ -40,6 +54,7 @@ public final class Main {
         switch (role) {
             case "local-cluster" -> localCluster(options);
             case "gateway", "node", "worker" -> role(role, options);
+            case "kafka" -> kafka(options);
             default -> {
                 System.err.println("unknown role '" + role + "'");
                 usage();
@@ -52,6 +67,10 @@ public final class Main {
         int port = Integer.parseInt(options.getOrDefault("port", "7071"));
         Path dataDir = Path.of(options.getOrDefault("data-dir", ".data")).toAbsolutePath();
         quietKafkaInThisProcess();
+        if (options.containsKey("nodes") || options.containsKey("workers") || options.containsKey("gateways")) {
+            processCluster(options, port, dataDir);
+            return;
+        }
         FunctionRegistry registry = FunctionRegistry.discover();
         KafkaCluster kafka = KafkaCluster.resolve(dataDir.resolve("kafka"));
         Settings settings = settingsWith(options).with(Settings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -83,7 +102,76 @@ public final class Main {
         stopped.await();
     }
 
+    /**
+     * {@code local-cluster --nodes N --workers M --gateways G}: the broker in this process, each role in a child
+     * process ({@link ProcessCluster}).
+     */
+    private static void processCluster(Map<String, String> options, int port, Path dataDir) throws InterruptedException {
+        int nodes = Integer.parseInt(options.getOrDefault("nodes", "1"));
+        int workers = Integer.parseInt(options.getOrDefault("workers", "1"));
+        int gateways = Integer.parseInt(options.getOrDefault("gateways", "1"));
+        if (nodes < 1 || workers < 1 || gateways < 1) {
+            throw new IllegalArgumentException("--nodes, --workers and --gateways must each be at least 1");
+        }
+        KafkaCluster kafka = KafkaCluster.resolve(dataDir.resolve("kafka"));
+        Map<String, String> childOptions = dkOverrides(options);
+        // Each child gets its own port and the broker's address; the launcher's --port is the first gateway's.
+        childOptions.remove(GatewayOptions.PORT);
+        childOptions.remove(Settings.BOOTSTRAP_SERVERS);
+        Settings settings = Settings.of(childOptions);
+        String secret = settings.find(WebhookOptions.SECRET)
+                .orElseGet(() -> LocalCluster.storedSecret(dataDir.resolve("webhook-secret")));
+        ProcessCluster cluster;
+        try {
+            cluster = ProcessCluster.start(childOptions, kafka.bootstrapServers(), nodes, workers, gateways, port,
+                    dataDir, secret);
+        } catch (RuntimeException | Error e) {
+            kafka.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cluster.close();
+            kafka.close();
+            stopped.countDown();
+        }));
+        System.out.println();
+        System.out.println("durable-kafka is running as " + cluster.children().size() + " processes (pid of this"
+                + " launcher: " + ProcessHandle.current().pid() + "):");
+        System.out.println("  Kafka:          " + kafka.bootstrapServers() + " (" + kafka.mode()
+                + (kafka.mode() == KafkaCluster.Mode.EMBEDDED ? ", in this launcher's process)" : ")"));
+        for (ProcessCluster.Child c : cluster.children()) {
+            String what = c.role().equals("gateway") ? "HTTP API, /metrics, /healthz, /readyz"
+                    : "management: /metrics, /healthz, /readyz";
+            System.out.printf("  %-15s %s (%s; pid %d, log %s)%n", c.name() + ":", c.url(), what, c.process().pid(),
+                    c.log());
+        }
+        System.out.println("  task hub:       " + settings.taskHub());
+        System.out.println("  data directory: " + dataDir);
+        System.out.println("  webhook secret: " + secret + " (completion callbacks, ?callbackUrl=)");
+        System.out.println("  one port for all gateways: see \"Gateways behind one port\" in README.md");
+        System.out.println("Press Ctrl-C to stop them all.");
+        stopped.await();
+    }
+
+    /** {@code kafka [--data-dir .data/kafka] [--port 9092]}: the embedded KRaft broker alone. */
+    private static void kafka(Map<String, String> options) throws InterruptedException {
+        Path dataDir = Path.of(options.getOrDefault("data-dir", ".data/kafka")).toAbsolutePath();
+        int port = Integer.parseInt(options.getOrDefault("port", String.valueOf(DEFAULT_KAFKA_PORT)));
+        quietKafkaInThisProcess();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, port);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.close();
+            stopped.countDown();
+        }));
+        System.out.println("Kafka (embedded KRaft broker) running: bootstrap servers " + broker.bootstrapServers()
+                + " (data: " + broker.dataDir() + "). Press Ctrl-C to stop.");
+        stopped.await();
+    }
+
     private static void role(String role, Map<String, String> options) throws InterruptedException {
+        exitWithParent(options.get(PARENT_PID_OPTION));
         Settings settings = settingsWith(options);
         FunctionRegistry registry = FunctionRegistry.discover();
         Role running = Role.start(role, settings, registry);
@@ -103,6 +191,21 @@ public final class Main {
         System.out.println("durable-kafka " + role + " running" + where + " (Kafka " + settings.bootstrapServers()
                 + ", task hub " + settings.taskHub() + "). Press Ctrl-C to stop.");
         stopped.await();
+    }
+
+    private static void exitWithParent(String parentPid) {
+        if (parentPid == null) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(parentPid)).ifPresentOrElse(
+                parent -> parent.onExit().thenRun(() -> {
+                    System.err.println("the launcher (pid " + parentPid + ") is gone; stopping");
+                    System.exit(0);
+                }),
+                () -> {
+                    System.err.println("the launcher (pid " + parentPid + ") is gone; not starting");
+                    System.exit(1);
+                });
     }
 
     /**
@@ -152,6 +255,11 @@ public final class Main {
     }
 
     public static Settings settingsWith(Map<String, String> options) {
+        return Settings.of(dkOverrides(options));
+    }
+
+    /** The settings the options give: {@code --dk.*}, and the short forms of a few. */
+    static Map<String, String> dkOverrides(Map<String, String> options) {
         Map<String, String> overrides = new HashMap<>();
         options.forEach((k, v) -> {
             if (k.startsWith("dk.")) {
@@ -167,13 +275,15 @@ public final class Main {
         if (options.containsKey("port")) {
             overrides.put(GatewayOptions.PORT, options.get("port"));
         }
-        return Settings.of(overrides);
+        return overrides;
     }
 
     private static void usage() {
         System.out.println("""
                 usage: durable-kafka <role> [options]
                   local-cluster [--port 7071] [--data-dir .data]   embedded Kafka + node + worker + gateway, with the samples
+                    [--nodes N --workers M --gateways G]            ... each role in a process of its own (logs in <data-dir>/logs)
+                  kafka    [--port 9092] [--data-dir .data/kafka]   the embedded KRaft broker alone
                   gateway  [--port 7071]                            the HTTP API (and /metrics, /healthz, /readyz)
                   node     [--dk.node.management.port 7072]         an orchestrator node (/metrics, /healthz, /readyz)
                   worker   [--dk.worker.management.port 7073]       an activity worker (/metrics, /healthz, /readyz)

@@ -86,6 +86,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param dataDir where the broker keeps its logs; {@code null} for a temporary directory deleted on close
      */
     public static EmbeddedKafkaBroker start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /**
+     * Starts a broker on {@code port} ({@code 0}: the port of its last run on this data directory if free, else
+     * any free port) and waits until it serves metadata. A port asked for is never swapped for another: clients
+     * were told it.
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir, int port) {
         boolean temporary = dataDir == null;
         Path dir;
         if (temporary) {
@@ -100,7 +109,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         DirLock lock = null;
         try {
             lock = DirLock.acquire(dir);
-            return startIn(dir, temporary, lock);
+            return startIn(dir, temporary, lock, port);
         } catch (RuntimeException | Error e) {
             if (lock != null) {
                 lock.release();
@@ -112,7 +121,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafkaBroker startIn(Path dir, boolean temporary, DirLock lock) {
+    private static EmbeddedKafkaBroker startIn(Path dir, boolean temporary, DirLock lock, int requestedPort) {
         long began = System.nanoTime();
         Path logDir = dir.resolve(LOG_DIR);
         Properties state = readState(dir);
@@ -129,7 +138,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         int preferredControllerPort = Integer.parseInt(state.getProperty("controller.port", "0"));
         RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int port = attempt == 1 && isFree(preferredPort) ? preferredPort : freePort(-1);
+            int port = requestedPort > 0 ? requestedPort
+                    : attempt == 1 && isFree(preferredPort) ? preferredPort : freePort(-1);
             int controllerPort = attempt == 1 && preferredControllerPort != port && isFree(preferredControllerPort)
                     ? preferredControllerPort : freePort(port);
             Map<String, Object> props = brokerProperties(nodeId, logDir, port, controllerPort);
@@ -142,7 +152,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 server.startup();
             } catch (RuntimeException | Error e) {
                 shutdownQuietly(server);
-                if (attempt < START_ATTEMPTS && e instanceof RuntimeException re && causedByBind(re)) {
+                if (requestedPort <= 0 && attempt < START_ATTEMPTS && e instanceof RuntimeException re
+                        && causedByBind(re)) {
                     LOG.warn("Kafka port {} or {} was taken meanwhile; retrying on other ports", port, controllerPort);
                     last = re;
                     continue;

@@ -75,6 +75,19 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void listensOnThePortAskedFor(@TempDir Path dir) throws Exception {
+        int port;
+        try (var probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, port);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            assertEquals("localhost:" + port, broker.bootstrapServers());
+            assertEquals(1, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size());
+        }
+    }
+
+    @Test
     void dataSurvivesARestartOnTheSameDataDir(@TempDir Path dir) throws Exception {
         String topic = "durable";
         String firstBootstrap;

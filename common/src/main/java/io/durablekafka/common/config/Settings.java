@@ -44,9 +44,14 @@ public final class Settings {
             v = System.getProperty(key);
         }
         if (v == null) {
-            v = System.getenv(key.toUpperCase().replace('.', '_').replace('-', '_'));
+            v = System.getenv(environmentVariable(key));
         }
         return Optional.ofNullable(v).filter(s -> !s.isBlank());
+    }
+
+    /** The environment variable a setting is read from: {@code dk.node.state.dir} is {@code DK_NODE_STATE_DIR}. */
+    public static String environmentVariable(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     public String get(String key, String defaultValue) {
@@ -56,7 +61,7 @@ public final class Settings {
     public String require(String key) {
         return find(key).orElseThrow(() -> new IllegalArgumentException(
                 "missing setting " + key + " (system property -D" + key + " or environment variable "
-                        + key.toUpperCase().replace('.', '_') + ")"));
+                        + environmentVariable(key) + ")"));
     }
 
     public int getInt(String key, int defaultValue) {

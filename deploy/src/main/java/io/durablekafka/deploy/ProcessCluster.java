@@ -1,0 +1,225 @@
+package io.durablekafka.deploy;
+
+import io.durablekafka.common.config.Settings;
+import io.durablekafka.common.observability.ProbeResponses;
+import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.gateway.webhooks.WebhookOptions;
+import io.durablekafka.node.NodeOptions;
+import io.durablekafka.worker.WorkerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A cluster of separate processes on this machine ({@code local-cluster --nodes N --workers M --gateways G}): each
+ * role is a child JVM running {@code Main node|worker|gateway} with this process's class path, against one Kafka
+ * (the embedded broker in the launcher's process, see {@link Main}). Ports are consecutive from the first
+ * gateway's: gateways, then the nodes' management ports, then the workers'. Each child's output goes to
+ * {@code <dataDir>/logs/<name>.log}, node state to {@code <dataDir>/<name>}.
+ *
+ * <p>Children are told the launcher's pid ({@value Main#PARENT_PID_OPTION}) and exit when it is gone, so a launcher
+ * killed with -9 leaves nothing behind; a launcher that stops normally stops them first.
+ */
+public final class ProcessCluster implements AutoCloseable {
+
+    /** One child process: its role, name, the port it listens on and its log. */
+    public record Child(String role, String name, int port, Path log, Process process) {
+
+        /** The gateway's base URL, or the node's or worker's management URL. */
+        public String url() {
+            return "http://localhost:" + port;
+        }
+    }
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final List<Child> children;
+
+    private ProcessCluster(List<Child> children) {
+        this.children = children;
+    }
+
+    /**
+     * Starts the nodes, waits until one is ready (nodes create the hub's topics, which gateways need), starts the
+     * workers and gateways, and waits until every gateway and node answers {@code /readyz} with 200.
+     *
+     * @param dkOptions {@code dk.*} settings passed on to every child
+     */
+    public static ProcessCluster start(Map<String, String> dkOptions, String bootstrapServers, int nodes, int workers,
+                                       int gateways, int firstPort, Path dataDir, String webhookSecret) {
+        List<Child> children = new ArrayList<>();
+        ProcessCluster cluster = new ProcessCluster(children);
+        try {
+            // The first ports are the gateways', started last.
+            int port = firstPort + gateways;
+            for (int i = 1; i <= nodes; i++, port++) {
+                String name = "node-" + i;
+                children.add(launch("node", name, port, dataDir, dkOptions, bootstrapServers, null,
+                        NodeOptions.MANAGEMENT_PORT, String.valueOf(port),
+                        NodeOptions.STATE_DIR, dataDir.resolve(name).toString()));
+            }
+            cluster.awaitAnyReady(children);
+            for (int i = 1; i <= workers; i++, port++) {
+                children.add(launch("worker", "worker-" + i, port, dataDir, dkOptions, bootstrapServers, null,
+                        WorkerOptions.MANAGEMENT_PORT, String.valueOf(port)));
+            }
+            for (int i = 1; i <= gateways; i++) {
+                String name = "gateway-" + i;
+                // Like the one-process local cluster: callbacks to this machine allowed, one secret for all gateways
+                // (in the environment, not on a command line that ps shows).
+                children.add(launch("gateway", name, firstPort + i - 1, dataDir, dkOptions, bootstrapServers,
+                        Map.of(Settings.environmentVariable(WebhookOptions.SECRET), webhookSecret),
+                        GatewayOptions.PORT, String.valueOf(firstPort + i - 1),
+                        GatewayOptions.DATA_DIR, dataDir.resolve(name).toString(),
+                        WebhookOptions.ALLOW_PRIVATE, dkOptions.getOrDefault(WebhookOptions.ALLOW_PRIVATE, "true")));
+            }
+            for (Child c : children) {
+                if (!c.role().equals("worker")) {
+                    cluster.awaitReady(c);
+                }
+            }
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private static Child launch(String role, String name, int port, Path dataDir, Map<String, String> dkOptions,
+                                String bootstrapServers, Map<String, String> environment, String... settings) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        // The launcher's JVM options (heap, -D settings, the JDK 24+ flags of bin/jdk.sh), but not a debugger's
+        // agent, whose port only one process can have.
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-agentlib:jdwp") && !a.startsWith("-Xrunjdwp"))
+                .forEach(command::add);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), role,
+                "--" + Main.PARENT_PID_OPTION, String.valueOf(ProcessHandle.current().pid())));
+        dkOptions.forEach((k, v) -> {
+            command.add("--" + k);
+            command.add(v);
+        });
+        command.addAll(List.of("--" + Settings.BOOTSTRAP_SERVERS, bootstrapServers));
+        for (int i = 0; i < settings.length; i += 2) {
+            command.addAll(List.of("--" + settings[i], settings[i + 1]));
+        }
+        Path log = dataDir.resolve("logs").resolve(name + ".log");
+        try {
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            if (environment != null) {
+                builder.environment().putAll(environment);
+            }
+            return new Child(role, name, port, log, builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    private void awaitAnyReady(List<Child> candidates) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            while (true) {
+                for (Child c : candidates) {
+                    checkAlive(c);
+                    if (isReady(http, c)) {
+                        return;
+                    }
+                }
+                pauseUntil(deadline, "no node became ready");
+            }
+        }
+    }
+
+    private void awaitReady(Child child) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            while (!isReady(http, child)) {
+                checkAlive(child);
+                pauseUntil(deadline, child.name() + " did not become ready; see " + child.log());
+            }
+        }
+    }
+
+    private static void checkAlive(Child c) {
+        if (!c.process().isAlive()) {
+            throw new IllegalStateException(c.name() + " exited with code " + c.process().exitValue() + "; see "
+                    + c.log());
+        }
+    }
+
+    private static void pauseUntil(long deadline, String timeoutMessage) {
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(timeoutMessage + " within " + READY_TIMEOUT.toSeconds() + " s");
+        }
+        try {
+            // A poll interval, not a wait for a condition: the loop around it checks the condition.
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the cluster to start", e);
+        }
+    }
+
+    /** {@code /readyz} answers 200; false while the child is not listening yet. */
+    static boolean isReady(HttpClient http, Child child) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(child.url() + ProbeResponses.READINESS_PATH))
+                    .timeout(Duration.ofSeconds(5)).build();
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public List<Child> children() {
+        return List.copyOf(children);
+    }
+
+    public List<Child> children(String role) {
+        return children.stream().filter(c -> c.role().equals(role)).toList();
+    }
+
+    /**
+     * Stops every child: SIGTERM to all at once (each runs its shutdown hook: leaves its group, closes stores), then
+     * SIGKILL to any still running after a grace period.
+     */
+    @Override
+    public void close() {
+        // Gateways and workers are signalled before nodes, so that less is in flight to nodes that are leaving.
+        List<Child> order = new ArrayList<>(children);
+        java.util.Collections.reverse(order);
+        order.forEach(c -> c.process().destroy());
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        for (Child c : order) {
+            try {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!c.process().waitFor(left, TimeUnit.NANOSECONDS)) {
+                    c.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                c.process().destroyForcibly();
+            }
+        }
+    }
+}
