@@ -61,9 +61,9 @@ public final class LocalCluster implements AutoCloseable {
             node.awaitRunning(Duration.ofSeconds(60));
             return new LocalCluster(node, worker, gateway, observability);
         } catch (RuntimeException e) {
-            closeQuietly(gateway);
-            closeQuietly(worker);
-            closeQuietly(node);
+            Closeables.closeQuietly(gateway);
+            Closeables.closeQuietly(worker);
+            Closeables.closeQuietly(node);
             observability.close();
             throw e;
         }
@@ -114,20 +114,9 @@ public final class LocalCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(gateway);
-        closeQuietly(worker);
-        closeQuietly(node);
+        Closeables.closeQuietly(gateway);
+        Closeables.closeQuietly(worker);
+        Closeables.closeQuietly(node);
         observability.close();
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(LocalCluster.class).warn("error while closing {}", c, e);
-        }
     }
 }

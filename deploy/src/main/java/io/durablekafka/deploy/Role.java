@@ -65,8 +65,8 @@ public final class Role implements AutoCloseable {
             }
             return new Role(role, observability, running, management);
         } catch (RuntimeException | Error e) {
-            closeQuietly(running);
-            closeQuietly(management);
+            Closeables.closeQuietly(running);
+            Closeables.closeQuietly(management);
             observability.close();
             throw e;
         }
@@ -103,19 +103,8 @@ public final class Role implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(running);
-        closeQuietly(management);
+        Closeables.closeQuietly(running);
+        Closeables.closeQuietly(management);
         observability.close();
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(Role.class).warn("error while closing {}", c, e);
-        }
     }
 }
