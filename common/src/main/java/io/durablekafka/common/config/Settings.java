@@ -1,6 +1,7 @@
 package io.durablekafka.common.config;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -17,6 +18,8 @@ public final class Settings {
     public static final String PARTITIONS = "dk.partitions";
     public static final String REPLICATION_FACTOR = "dk.replication.factor";
     public static final String DEFAULT_TASK_HUB = "DurableFunctionsHub";
+    /** Prefix of Kafka client properties: {@code dk.kafka.security.protocol} is the client's security.protocol. */
+    public static final String KAFKA_PREFIX = "dk.kafka.";
 
     private final Map<String, String> overrides;
 
@@ -51,7 +54,7 @@ public final class Settings {
 
     /** The environment variable a setting is read from: {@code dk.node.state.dir} is {@code DK_NODE_STATE_DIR}. */
     public static String environmentVariable(String key) {
-        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     public String get(String key, String defaultValue) {
@@ -98,19 +101,38 @@ public final class Settings {
         return (short) getInt(REPLICATION_FACTOR, 1);
     }
 
-    /** Extra Kafka client properties given as {@code dk.kafka.<property>}, e.g. security settings. */
+    /**
+     * Extra Kafka client properties given as {@code dk.kafka.<property>}, e.g. security settings, from (lowest first)
+     * environment variables, system properties and overrides. An environment variable {@code DK_KAFKA_<NAME>} is
+     * the property {@code <name>} in lower case with {@code _} as {@code .} ({@code DK_KAFKA_SASL_JAAS_CONFIG} is
+     * {@code sasl.jaas.config}): Kafka's client property names have dots and no underscores, so the mapping is
+     * unambiguous, and containers can take credentials from secrets as environment variables.
+     * {@code dk.kafka.mode} chooses the cluster, not a client property, and is left out.
+     */
     public Properties kafkaClientOverrides() {
+        return kafkaClientOverrides(System.getenv());
+    }
+
+    Properties kafkaClientOverrides(Map<String, String> environment) {
         Properties p = new Properties();
-        System.getProperties().forEach((k, v) -> {
-            if (k.toString().startsWith("dk.kafka.")) {
-                p.put(k.toString().substring("dk.kafka.".length()), v);
+        environment.forEach((k, v) -> {
+            if (k.startsWith(KAFKA_ENV_PREFIX) && k.length() > KAFKA_ENV_PREFIX.length()) {
+                putClientProperty(p, KAFKA_PREFIX + k.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT)
+                        .replace('_', '.'), v);
             }
         });
-        overrides.forEach((k, v) -> {
-            if (k.startsWith("dk.kafka.")) {
-                p.put(k.substring("dk.kafka.".length()), v);
-            }
-        });
+        System.getProperties().forEach((k, v) -> putClientProperty(p, k.toString(), v.toString()));
+        overrides.forEach((k, v) -> putClientProperty(p, k, v));
         return p;
     }
+
+    private static void putClientProperty(Properties p, String key, String value) {
+        if (key.startsWith(KAFKA_PREFIX) && !key.equals(KAFKA_MODE)) {
+            p.put(key.substring(KAFKA_PREFIX.length()), value);
+        }
+    }
+
+    private static final String KAFKA_ENV_PREFIX = environmentVariable(Settings.KAFKA_PREFIX);
+    /** The launchers' choice of Kafka cluster (embedded-kafka's KafkaCluster), not a client property. */
+    private static final String KAFKA_MODE = "dk.kafka.mode";
 }
