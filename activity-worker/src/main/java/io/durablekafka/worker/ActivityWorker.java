@@ -100,14 +100,23 @@ public final class ActivityWorker implements AutoCloseable {
         if (state != State.STARTED) {
             return HealthChecks.Check.failing("the worker is " + state.name().toLowerCase());
         }
+        List<String> noTopic = new ArrayList<>();
         List<String> waiting = new ArrayList<>();
         for (TaskQueueConsumer c : consumers) {
-            if (!c.joined()) {
+            if (c.waitingForTopic()) {
+                noTopic.add(c.queue());
+            } else if (!c.joined()) {
                 waiting.add(c.queue());
             }
         }
-        return waiting.isEmpty() ? HealthChecks.Check.OK
-                : HealthChecks.Check.failing("task queues without a group assignment yet: " + waiting);
+        List<String> reasons = new ArrayList<>();
+        if (!noTopic.isEmpty()) {
+            reasons.add("task queues waiting for their topic (a node creates the hub's topics): " + noTopic);
+        }
+        if (!waiting.isEmpty()) {
+            reasons.add("task queues without a group assignment yet: " + waiting);
+        }
+        return reasons.isEmpty() ? HealthChecks.Check.OK : HealthChecks.Check.failing(String.join("; ", reasons));
     }
 
     /** Stops as {@link #close(Duration)} does, giving running activities {@link #DEFAULT_SHUTDOWN_TIMEOUT}. */

@@ -70,6 +70,8 @@ final class TaskQueueConsumer implements Runnable {
     private final KafkaClientMetrics consumerMetrics;
     /** The group gave this consumer an assignment (possibly empty) since it subscribed: it is serving. */
     private volatile boolean joined;
+    /** The queue's topic was missing at the last look (the hub's nodes have not created it yet). */
+    private volatile boolean topicMissing;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile long deadlineNanos;
@@ -119,6 +121,11 @@ final class TaskQueueConsumer implements Runnable {
     /** Whether the consumer has joined its group and been given its partitions. */
     boolean joined() {
         return joined;
+    }
+
+    /** True while the queue's topic does not exist yet (the consumer waits for a node to create it). */
+    boolean waitingForTopic() {
+        return topicMissing;
     }
 
     /** Ends the loop; activities still running get until {@code deadlineNanos} (System.nanoTime) to finish. */
@@ -318,11 +325,13 @@ final class TaskQueueConsumer implements Runnable {
         while (!stopping) {
             try {
                 if (consumer.listTopics(TOPIC_CHECK_TIMEOUT).containsKey(topic)) {
+                    topicMissing = false;
                     if (announced) {
                         LOG.info("task queue '{}': topic {} exists now", queue, topic);
                     }
                     return true;
                 }
+                topicMissing = true;
             } catch (KafkaException e) {
                 // Kafka not reachable (yet): the client's own warnings say so; keep waiting.
                 LOG.debug("task queue '{}': cannot list topics: {}", queue, e.toString());

@@ -14,6 +14,7 @@ import io.durablekafka.common.messages.CompleteTask;
 import io.durablekafka.common.messages.FailTask;
 import io.durablekafka.common.messages.MessageHeaders;
 import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.common.observability.Observability;
 import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.topics.DeadLetters;
 import io.durablekafka.sdk.FunctionRegistry;
@@ -69,8 +70,10 @@ class ActivityWorkerTest {
     @Test
     void aWorkerStartedBeforeTheHubsTopicsExistWaitsForThemAndThenServes() throws Exception {
         var registry = FunctionRegistry.builder().addActivity("Echo", ctx -> ctx.getInput(String.class)).build();
-        try (var hub = TestHub.createWithoutTopics(); var worker = hub.startWorker(registry, 4)) {
-            Thread.sleep(1500); // the worker is waiting for its topic now
+        Observability observability = Observability.detached();
+        try (var hub = TestHub.createWithoutTopics(); var worker = hub.startWorker(registry, observability, 4)) {
+            TestHub.awaitTrue("the worker says it waits for its topic", () -> String.valueOf(observability.health()
+                    .readiness().checks().get("worker").detail()).contains("waiting for their topic"));
             hub.provision();
             hub.request(new ActivityRequest("late-1", "exec-1", 1, "Echo", TextNode.valueOf("here")));
 

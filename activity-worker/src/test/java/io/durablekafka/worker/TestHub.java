@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.durablekafka.common.messages.ActivityRequest;
 import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.common.observability.Observability;
 import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.common.topics.TopicProvisioner;
@@ -81,7 +82,13 @@ final class TestHub implements AutoCloseable {
     }
 
     ActivityWorker startWorker(FunctionRegistry registry, int concurrency, String... queues) {
-        ActivityWorker worker = new ActivityWorker(options(concurrency, queues), registry);
+        return startWorker(registry, Observability.detached(), concurrency, queues);
+    }
+
+    /** A worker reporting its health to {@code observability}. */
+    ActivityWorker startWorker(FunctionRegistry registry, Observability observability, int concurrency,
+                               String... queues) {
+        ActivityWorker worker = new ActivityWorker(options(concurrency, queues), registry, observability);
         worker.start();
         return worker;
     }

@@ -1,12 +1,17 @@
 package io.durablekafka.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.durablekafka.common.status.RuntimeStatus;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
@@ -19,13 +24,26 @@ class InstanceWaitTest {
 
     @Test
     void aGatewayThatHoldsTheLongPollIsAskedOnce() throws Exception {
-        long endsAt = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch ended = new CountDownLatch(1);
         try (var gateway = new FakeGateway(exchange -> {
             // Holds the request until the instance ends, as the long-poll does, then answers 200.
-            Thread.sleep(Math.max(0, (endsAt - System.nanoTime()) / 1_000_000));
+            asked.countDown();
+            assertTrue(ended.await(30, TimeUnit.SECONDS), "the test ends the instance");
             return FakeGateway.Answer.json(200, FakeGateway.status("i1", "Completed"));
         }); var client = DurableTaskClient.create(gateway.baseUrl())) {
-            OrchestrationMetadata m = client.waitForInstanceCompletion("i1", Duration.ofSeconds(30), true);
+            CompletableFuture<OrchestrationMetadata> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.waitForInstanceCompletion("i1", Duration.ofSeconds(30), true);
+                } catch (TimeoutException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            assertTrue(asked.await(10, TimeUnit.SECONDS), "the client long-polls");
+            assertFalse(waiting.isDone(), "the client waits for the held answer");
+            ended.countDown();
+
+            OrchestrationMetadata m = waiting.get(10, TimeUnit.SECONDS);
             assertEquals(RuntimeStatus.Completed, m.runtimeStatus());
             assertEquals(42, m.readOutputAs(Integer.class));
             assertEquals(1, gateway.requests.size(), gateway.requests::toString);

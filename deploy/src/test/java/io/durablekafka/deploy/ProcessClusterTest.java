@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durablekafka.kafka.Conditions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,8 +68,8 @@ class ProcessClusterTest {
 
         launcher.destroy();  // SIGTERM, as Ctrl-C: the launcher's shutdown hook stops the children
         assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher stops");
-        awaitTrue(() -> children.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(30),
-                "every child process is gone");
+        Conditions.await("every child process is gone", Duration.ofSeconds(30),
+                () -> children.stream().noneMatch(ProcessHandle::isAlive));
         for (String name : List.of("node-1", "node-2", "worker-1", "gateway-1")) {
             assertTrue(Files.size(dataDir.resolve("logs").resolve(name + ".log")) > 0, name + "'s log");
         }
@@ -85,8 +85,8 @@ class ProcessClusterTest {
 
         launcher.destroyForcibly();  // SIGKILL: no shutdown hook runs in the launcher
         assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "the launcher is gone");
-        awaitTrue(() -> children.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(60),
-                "every child process exits without its launcher");
+        Conditions.await("every child process exits without its launcher", Duration.ofSeconds(60),
+                () -> children.stream().noneMatch(ProcessHandle::isAlive));
     }
 
     private Process startLauncher(int port, String... counts) throws IOException {
@@ -127,7 +127,7 @@ class ProcessClusterTest {
     }
 
     private void awaitReady(String url) {
-        awaitTrue(() -> isReady(url), START_DEADLINE, url + "/readyz answers 200 (see " + dataDir + "/logs)");
+        Conditions.await(url + "/readyz answers 200 (see " + dataDir + "/logs)", START_DEADLINE, () -> isReady(url));
     }
 
     private boolean isReady(String url) {
@@ -143,18 +143,6 @@ class ProcessClusterTest {
         }
     }
 
-    private static void awaitTrue(BooleanSupplier condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out after " + timeout.toSeconds() + " s: " + what);
-            try {
-                Thread.sleep(200);  // poll interval
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
 
     /** The first of {@code count} consecutive ports free now on the loopback interface. */
     private static int freeConsecutivePorts(int count) throws IOException {
