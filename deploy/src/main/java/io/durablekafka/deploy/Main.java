@@ -82,12 +82,7 @@ public final class Main {
             kafka.close();
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            cluster.close();
-            kafka.close();
-            stopped.countDown();
-        }));
+        CountDownLatch stopped = closeOnShutdown(cluster, kafka);
         System.out.println();
         System.out.println("durable-kafka is running: " + cluster.baseUrl());
         System.out.println("  Kafka:          " + kafka.bootstrapServers() + " (" + kafka.mode() + ")");
@@ -129,12 +124,7 @@ public final class Main {
             kafka.close();
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            cluster.close();
-            kafka.close();
-            stopped.countDown();
-        }));
+        CountDownLatch stopped = closeOnShutdown(cluster, kafka);
         System.out.println();
         System.out.println("durable-kafka is running as " + cluster.children().size() + " processes (pid of this"
                 + " launcher: " + ProcessHandle.current().pid() + "):");
@@ -160,11 +150,7 @@ public final class Main {
         int port = Integer.parseInt(options.getOrDefault("port", String.valueOf(DEFAULT_KAFKA_PORT)));
         quietKafkaInThisProcess();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, port);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }));
+        CountDownLatch stopped = closeOnShutdown(broker);
         System.out.println("Kafka (embedded KRaft broker) running: bootstrap servers " + broker.bootstrapServers()
                 + " (data: " + broker.dataDir() + "). Press Ctrl-C to stop.");
         stopped.await();
@@ -175,15 +161,7 @@ public final class Main {
         Settings settings = settingsWith(options);
         FunctionRegistry registry = FunctionRegistry.discover();
         Role running = Role.start(role, settings, registry);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                running.close();
-            } catch (Exception e) {
-                e.printStackTrace();
-            }
-            stopped.countDown();
-        }));
+        CountDownLatch stopped = closeOnShutdown(running);
         String where = running.running() instanceof Gateway g ? " at " + g.baseUrl() : "";
         if (running.managementUrl() != null) {
             where += "; metrics and probes at " + running.managementUrl() + "/metrics, /healthz, /readyz";
@@ -191,6 +169,21 @@ public final class Main {
         System.out.println("durable-kafka " + role + " running" + where + " (Kafka " + settings.bootstrapServers()
                 + ", task hub " + settings.taskHub() + "). Press Ctrl-C to stop.");
         stopped.await();
+    }
+
+    /**
+     * Closes {@code parts}, in this order, when the JVM shuts down (Ctrl-C, SIGTERM); the latch opens once they are
+     * closed, so that the main thread can wait on it.
+     */
+    private static CountDownLatch closeOnShutdown(AutoCloseable... parts) {
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (AutoCloseable part : parts) {
+                Closeables.closeQuietly(part);
+            }
+            closed.countDown();
+        }));
+        return closed;
     }
 
     private static void exitWithParent(String parentPid) {
