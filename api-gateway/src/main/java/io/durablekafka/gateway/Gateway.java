@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-    /** How long {@link #start()} waits for the views to catch up with the topics. */
+    /** How long {@link #start()} waits for Kafka, and for the views to make progress while they catch up. */
     public static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
     private final GatewayOptions options;

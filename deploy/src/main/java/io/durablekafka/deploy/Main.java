@@ -146,6 +146,7 @@ public final class Main {
 
     /** {@code kafka [--data-dir .data/kafka] [--port 9092]}: the embedded KRaft broker alone. */
     private static void kafka(Map<String, String> options) throws InterruptedException {
+        exitWithParent(options.get(PARENT_PID_OPTION));
         Path dataDir = Path.of(options.getOrDefault("data-dir", ".data/kafka")).toAbsolutePath();
         int port = Integer.parseInt(options.getOrDefault("port", String.valueOf(DEFAULT_KAFKA_PORT)));
         quietKafkaInThisProcess();

@@ -46,9 +46,18 @@ public final class ProcessCluster implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     private final List<Child> children;
+    private final Map<String, String> dkOptions;
+    private final String bootstrapServers;
+    private final Path dataDir;
+    private final String webhookSecret;
 
-    private ProcessCluster(List<Child> children) {
+    private ProcessCluster(List<Child> children, Map<String, String> dkOptions, String bootstrapServers, Path dataDir,
+                           String webhookSecret) {
         this.children = children;
+        this.dkOptions = dkOptions;
+        this.bootstrapServers = bootstrapServers;
+        this.dataDir = dataDir;
+        this.webhookSecret = webhookSecret;
     }
 
     /**
@@ -60,7 +69,7 @@ public final class ProcessCluster implements AutoCloseable {
     public static ProcessCluster start(Map<String, String> dkOptions, String bootstrapServers, int nodes, int workers,
                                        int gateways, int firstPort, Path dataDir, String webhookSecret) {
         List<Child> children = new ArrayList<>();
-        ProcessCluster cluster = new ProcessCluster(children);
+        ProcessCluster cluster = new ProcessCluster(children, dkOptions, bootstrapServers, dataDir, webhookSecret);
         try {
             // The first ports are the gateways', started last.
             int port = firstPort + gateways;
@@ -76,14 +85,7 @@ public final class ProcessCluster implements AutoCloseable {
                         WorkerOptions.MANAGEMENT_PORT, String.valueOf(port)));
             }
             for (int i = 1; i <= gateways; i++) {
-                String name = "gateway-" + i;
-                // Like the one-process local cluster: callbacks to this machine allowed, one secret for all gateways
-                // (in the environment, not on a command line that ps shows).
-                children.add(launch("gateway", name, firstPort + i - 1, dataDir, dkOptions, bootstrapServers,
-                        Map.of(Settings.environmentVariable(WebhookOptions.SECRET), webhookSecret),
-                        GatewayOptions.PORT, String.valueOf(firstPort + i - 1),
-                        GatewayOptions.DATA_DIR, dataDir.resolve(name).toString(),
-                        WebhookOptions.ALLOW_PRIVATE, dkOptions.getOrDefault(WebhookOptions.ALLOW_PRIVATE, "true")));
+                children.add(cluster.launchGateway("gateway-" + i, firstPort + i - 1));
             }
             for (Child c : children) {
                 if (!c.role().equals("worker")) {
@@ -95,6 +97,37 @@ public final class ProcessCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts one more gateway ({@code name}, its views under {@code <dataDir>/<name>}) on {@code port} and waits
+     * until it answers {@code /readyz}: its views have caught up with the hub's topics.
+     */
+    public Child addGateway(String name, int port, Duration readyTimeout) {
+        Child gateway = launchGateway(name, port);
+        children.add(gateway);
+        awaitReady(gateway, readyTimeout);
+        return gateway;
+    }
+
+    private Child launchGateway(String name, int port) {
+        // Like the one-process local cluster: callbacks to this machine allowed, one secret for all gateways
+        // (in the environment, not on a command line that ps shows).
+        return launch("gateway", name, port, dataDir, dkOptions, bootstrapServers,
+                Map.of(Settings.environmentVariable(WebhookOptions.SECRET), webhookSecret),
+                GatewayOptions.PORT, String.valueOf(port),
+                GatewayOptions.DATA_DIR, dataDir.resolve(name).toString(),
+                WebhookOptions.ALLOW_PRIVATE, dkOptions.getOrDefault(WebhookOptions.ALLOW_PRIVATE, "true"));
+    }
+
+    /**
+     * The embedded KRaft broker alone in a child process ({@code Main kafka}) on {@code port}, its data under
+     * {@code <dataDir>/kafka}, so that its CPU can be told apart from its clients' (the benchmark's scale mode).
+     * It exits with this process; the caller destroys it.
+     */
+    public static Child startKafka(int port, Path dataDir) {
+        return launch("kafka", "kafka", port, dataDir, Map.of(), null, null,
+                "port", String.valueOf(port), "data-dir", dataDir.resolve("kafka").toString());
     }
 
     private static Child launch(String role, String name, int port, Path dataDir, Map<String, String> dkOptions,
@@ -114,7 +147,9 @@ public final class ProcessCluster implements AutoCloseable {
             command.add("--" + k);
             command.add(v);
         });
-        command.addAll(List.of("--" + Settings.BOOTSTRAP_SERVERS, bootstrapServers));
+        if (bootstrapServers != null) {
+            command.addAll(List.of("--" + Settings.BOOTSTRAP_SERVERS, bootstrapServers));
+        }
         for (int i = 0; i < settings.length; i += 2) {
             command.addAll(List.of("--" + settings[i], settings[i + 1]));
         }
@@ -142,17 +177,22 @@ public final class ProcessCluster implements AutoCloseable {
                         return;
                     }
                 }
-                pauseUntil(deadline, "no node became ready");
+                pauseUntil(deadline, "no node became ready within " + READY_TIMEOUT.toSeconds() + " s");
             }
         }
     }
 
     private void awaitReady(Child child) {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        awaitReady(child, READY_TIMEOUT);
+    }
+
+    private void awaitReady(Child child, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try (HttpClient http = HttpClient.newHttpClient()) {
             while (!isReady(http, child)) {
                 checkAlive(child);
-                pauseUntil(deadline, child.name() + " did not become ready; see " + child.log());
+                pauseUntil(deadline, child.name() + " did not become ready within " + timeout.toSeconds() + " s; see "
+                        + child.log());
             }
         }
     }
@@ -166,7 +206,7 @@ public final class ProcessCluster implements AutoCloseable {
 
     private static void pauseUntil(long deadline, String timeoutMessage) {
         if (System.nanoTime() > deadline) {
-            throw new IllegalStateException(timeoutMessage + " within " + READY_TIMEOUT.toSeconds() + " s");
+            throw new IllegalStateException(timeoutMessage);
         }
         try {
             // A poll interval, not a wait for a condition: the loop around it checks the condition.

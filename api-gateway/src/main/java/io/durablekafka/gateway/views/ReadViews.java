@@ -57,6 +57,7 @@ public final class ReadViews implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReadViews.class);
     public static final Duration DEFAULT_BARRIER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_REAP_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final TopicNames topics;
     private final Admin admin;
@@ -95,9 +96,13 @@ public final class ReadViews implements AutoCloseable {
         this.meters = meters;
     }
 
-    /** Builds the views and returns once they have consumed every partition up to its current end. */
+    /**
+     * Builds the views and returns once they have consumed every partition up to its end offset as of the start;
+     * fails when they make no progress for {@code timeout} (or Kafka does not answer within it).
+     */
     public void start(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long begin = System.nanoTime();
+        long deadline = begin + timeout.toNanos();
         List<String> names = List.of(topics.orchestrations(), topics.nodeStateChangelog());
         Map<String, TopicDescription> descriptions;
         try {
@@ -130,13 +135,10 @@ public final class ReadViews implements AutoCloseable {
         tailer.start();
 
         Map<TopicPartition, Long> ends = endOffsets(allPartitions(), remaining(deadline));
-        if (!positions.awaitReached(ends, Duration.ofNanos(remaining(deadline)))) {
-            Throwable failure = positions.failure();
-            throw new IllegalStateException("the views of hub '" + topics.taskHub() + "' did not catch up within "
-                    + timeout + (failure != null ? ": " + failure : "; behind (position/end): " + positions.lag(ends)),
-                    failure);
-        }
-        LOG.info("views of hub {} caught up ({} partitions) in {}", topics.taskHub(), ends.size(), storeDir);
+        awaitStartCaughtUp(ends, timeout);
+        LOG.info("views of hub {} caught up in {} ms ({} records up to the end offsets of {} partitions) in {}",
+                topics.taskHub(), (System.nanoTime() - begin) / 1_000_000,
+                ends.values().stream().mapToLong(Long::longValue).sum(), ends.size(), storeDir);
         caughtUp = true;
         if (reapInterval != null && !reapInterval.isZero() && !reapInterval.isNegative()) {
             reaper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -146,6 +148,31 @@ public final class ReadViews implements AutoCloseable {
             });
             reaper.scheduleWithFixedDelay(this::reapSafely, reapInterval.toMillis(), reapInterval.toMillis(),
                     TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Waits until the views reach {@code ends}. The timeout bounds a stall, not the whole catch-up: a hub with
+     * millions of instances takes minutes to read, and a gateway that gave up after a fixed time would never start.
+     */
+    private void awaitStartCaughtUp(Map<TopicPartition, Long> ends, Duration stallTimeout) throws InterruptedException {
+        long total = ends.values().stream().mapToLong(Long::longValue).sum();
+        Map<TopicPartition, Long> seen = positions.snapshot();
+        long lastProgress = System.nanoTime();
+        while (!positions.awaitReached(ends, PROGRESS_LOG_INTERVAL)) {
+            Throwable failure = positions.failure();
+            Map<TopicPartition, Long> now = positions.snapshot();
+            if (failure == null && !now.equals(seen)) {
+                seen = now;
+                lastProgress = System.nanoTime();
+                long done = ends.keySet().stream().mapToLong(tp -> Math.min(ends.get(tp), Math.max(0, now.getOrDefault(tp, 0L)))).sum();
+                LOG.info("views of hub {} catching up: at {} of {} (sum of the partitions' offsets)", topics.taskHub(),
+                        done, total);
+            } else if (failure != null || System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
+                throw new IllegalStateException("the views of hub '" + topics.taskHub() + "' did not catch up: "
+                        + (failure != null ? failure : "no progress for " + stallTimeout + "; behind (position/end): "
+                        + positions.lag(ends)), failure);
+            }
         }
     }
 

@@ -21,12 +21,16 @@ public final class Benchmark {
         Target target;
         try {
             options = BenchmarkOptions.parse(args);
-            target = Target.open(options);
+            target = options.startsProcesses() ? null : Target.open(options);
         } catch (IllegalArgumentException e) {
             System.err.println("benchmark: " + e.getMessage());
             System.err.println();
             System.err.println(Usage.TEXT);
             return 2;
+        }
+        if (target == null) {
+            ScaleMode.run(options);
+            return 0;
         }
         try (target) {
             switch (options.mode()) {
@@ -35,6 +39,7 @@ public final class Benchmark {
                 case FAN_OUT -> FanOutMode.run(options, target);
                 case WAITING, LIST -> WaitingMode.run(options, target);
                 case ENTITY_SIGNALS -> EntitySignals.run(options, target);
+                case SCALE, VIEWS -> throw new IllegalStateException("started above");
             }
         }
         return 0;

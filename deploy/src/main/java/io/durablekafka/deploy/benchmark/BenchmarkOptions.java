@@ -57,7 +57,7 @@ final class BenchmarkOptions {
     }
 
     int concurrency() {
-        return positive("concurrency", mode == Mode.LATENCY ? 1 : 200);
+        return positive("concurrency", mode == Mode.LATENCY ? 1 : mode == Mode.SCALE ? 400 : 200);
     }
 
     /** Orchestrations before the measured ones (throughput, latency); steps (sequence); runs (fan-out). */
@@ -71,11 +71,16 @@ final class BenchmarkOptions {
     }
 
     String orchestration() {
-        return raw.getOrDefault("orchestration", mode == Mode.LATENCY ? "HelloCities" : "HelloSequence5");
+        return raw.getOrDefault("orchestration", switch (mode) {
+            case LATENCY -> "HelloCities";
+            // Sequence of 0 activities: an instance that completes in its first step (start, complete, done).
+            case VIEWS -> "Sequence";
+            default -> "HelloSequence5";
+        });
     }
 
     String input() {
-        return raw.getOrDefault("input", "null");
+        return raw.getOrDefault("input", mode == Mode.VIEWS ? "0" : "null");
     }
 
     boolean viaKafka() {
@@ -97,7 +102,67 @@ final class BenchmarkOptions {
     }
 
     int instances() {
-        return positive("instances", 100_000);
+        return positive("instances", mode == Mode.VIEWS ? 1_000_000 : 100_000);
+    }
+
+    // ------------------------------------------------------------------------------------ scale, views
+
+    /** Node process counts to run the same load against, one after the other ({@code --nodes 1,2,3}). */
+    List<Integer> nodeCounts() {
+        String text = raw.getOrDefault("nodes", "1,2,3");
+        List<Integer> counts = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            try {
+                int n = Integer.parseInt(part.trim());
+                if (n < 1) {
+                    throw new NumberFormatException();
+                }
+                counts.add(n);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--nodes takes node counts of at least 1 separated by commas,"
+                        + " not '" + text + "'");
+            }
+        }
+        return List.copyOf(counts);
+    }
+
+    int workers() {
+        return positive("workers", 1);
+    }
+
+    /** The measured window of each node count (scale). */
+    int seconds() {
+        return positive("seconds", 45);
+    }
+
+    /** Load before the window, not measured: JIT, rebalances (scale). */
+    int warmupSeconds() {
+        return atLeastZero("warmup-seconds", 45);
+    }
+
+    /** The first of the ports the processes of scale and views listen on (the broker's, then the roles'). */
+    int port() {
+        int port = positive("port", 7181);
+        if (port > 65_000) {
+            throw new IllegalArgumentException("--port must leave room for the ports after it");
+        }
+        return port;
+    }
+
+    /** The {@code --dk.*} options, passed on to every role process (scale, views). */
+    Map<String, String> dkOptions() {
+        Map<String, String> dk = new java.util.HashMap<>();
+        raw.forEach((k, v) -> {
+            if (k.startsWith("dk.")) {
+                dk.put(k, v);
+            }
+        });
+        return dk;
+    }
+
+    /** An external Kafka given with --bootstrap-servers (or dk.bootstrap.servers), else null. */
+    String bootstrapServers() {
+        return settings().find(Settings.BOOTSTRAP_SERVERS).orElse(null);
     }
 
     int listRequests() {
@@ -130,6 +195,7 @@ final class BenchmarkOptions {
     boolean needsHttp() {
         return switch (mode) {
             case THROUGHPUT, LATENCY -> !viaKafka();
+            case SCALE, VIEWS -> false;
             default -> true;
         };
     }
@@ -139,8 +205,13 @@ final class BenchmarkOptions {
         return switch (mode) {
             case THROUGHPUT, LATENCY -> viaKafka();
             case SEQUENCE, FAN_OUT -> false;
-            case WAITING, LIST, ENTITY_SIGNALS -> true;
+            case WAITING, LIST, ENTITY_SIGNALS, SCALE, VIEWS -> true;
         };
+    }
+
+    /** Whether the run starts role processes of its own (and so takes neither --url nor an embedded cluster). */
+    boolean startsProcesses() {
+        return mode == Mode.SCALE || mode == Mode.VIEWS;
     }
 
     // ------------------------------------------------------------------------------------ checks
@@ -156,11 +227,7 @@ final class BenchmarkOptions {
                 if (!via.equals("http") && !via.equals("kafka")) {
                     throw new IllegalArgumentException("--via takes http or kafka, not '" + via + "'");
                 }
-                try {
-                    Json.MAPPER.readTree(input());
-                } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException("--input is not JSON: " + input());
-                }
+                checkInput();
             }
             case SEQUENCE -> {
                 if (length() < 2) {
@@ -182,6 +249,23 @@ final class BenchmarkOptions {
                 entityCounters();
                 entitySenders();
             }
+            case SCALE, VIEWS -> {
+                if (mode == Mode.SCALE) {
+                    nodeCounts();
+                    workers();
+                    seconds();
+                    warmupSeconds();
+                    concurrency();
+                } else {
+                    instances();
+                }
+                port();
+                checkInput();
+                if (raw.containsKey("url")) {
+                    throw new IllegalArgumentException("--mode " + mode.cliName + " starts its own processes; it takes"
+                            + " no --url (--bootstrap-servers: an external Kafka instead of a broker process)");
+                }
+            }
         }
         if (url() != null) {
             try {
@@ -192,6 +276,14 @@ final class BenchmarkOptions {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--url is not an http URL: " + url());
             }
+        }
+    }
+
+    private void checkInput() {
+        try {
+            Json.MAPPER.readTree(input());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("--input is not JSON: " + input());
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,6 +34,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class KafkaLoad {
 
+    /** What a time-bounded run saw in its measured window (completions inside it, their latencies). */
+    record Window(int completed, int failed, double seconds, Latencies latencies) {
+    }
+
     private final String bootstrapServers;
     private final TopicNames topics;
 
@@ -43,62 +48,169 @@ final class KafkaLoad {
 
     /** Runs {@code count} orchestrations with at most {@code concurrency} in flight; returns latencies in ms. */
     ThroughputMode.Result run(String orchestration, JsonNode input, int count, int concurrency, String idPrefix) throws Exception {
-        Map<String, Long> startedAt = new ConcurrentHashMap<>();
-        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger failed = new AtomicInteger();
-        Semaphore inFlight = new Semaphore(concurrency);
-        Properties pp = new Properties();
-        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        pp.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        Properties cp = new Properties();
-        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        try (var producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer());
-             var consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (Session s = new Session(concurrency, count)) {
+            long begin = System.nanoTime();
+            try (Progress ignored = Progress.start("completed", count, s::done, ThroughputMode.PROGRESS_AFTER)) {
+                for (int i = 0; i < count; i++) {
+                    s.start(orchestration, input, idPrefix + i);
+                }
+                s.awaitAll(Duration.ofMinutes(5));
+            }
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            return new ThroughputMode.Result(s.latencies.size(), s.failed.get() + s.startedAt.size(), seconds,
+                    Latencies.of(List.copyOf(s.latencies)));
+        }
+    }
+
+    /**
+     * Keeps {@code concurrency} orchestrations in flight for {@code warmup} and then {@code window}; only
+     * completions inside the window count. {@code atWindowStart} and {@code atWindowEnd} run at its edges (CPU
+     * readings), on this thread, while the load goes on. What is still in flight at the end is abandoned.
+     */
+    Window runFor(String orchestration, JsonNode input, int concurrency, String idPrefix, Duration warmup,
+                  Duration window, Runnable atWindowStart, Runnable atWindowEnd) throws Exception {
+        try (Session s = new Session(concurrency, Long.MAX_VALUE)) {
+            long begin = System.nanoTime();
+            long windowStart = begin + warmup.toNanos();
+            long windowEnd = windowStart + window.toNanos();
+            boolean inWindow = false;
+            int before = 0;
+            int failedBefore = 0;
+            int i = 0;
+            while (true) {
+                long now = System.nanoTime();
+                if (!inWindow && now >= windowStart) {
+                    inWindow = true;
+                    before = s.latencies.size();
+                    failedBefore = s.failed.get();
+                    s.windowStart = now;
+                    atWindowStart.run();
+                }
+                if (now >= windowEnd) {
+                    break;
+                }
+                if (s.inFlight.tryAcquire(Math.min(windowEnd, inWindow ? windowEnd : windowStart) - now,
+                        TimeUnit.NANOSECONDS)) {
+                    s.startAcquired(orchestration, input, idPrefix + i++);
+                }
+            }
+            int completed = s.latencies.size() - before;
+            int failed = s.failed.get() - failedBefore;
+            atWindowEnd.run();
+            double seconds = (System.nanoTime() - s.windowStart) / 1e9;
+            List<Double> inside;
+            synchronized (s.latencies) {
+                inside = List.copyOf(s.windowLatencies);
+            }
+            return new Window(completed, failed, seconds, Latencies.of(inside));
+        }
+    }
+
+    /** A producer of starts and a reader of the status topic that times each started instance to its end. */
+    private final class Session implements AutoCloseable {
+        final Map<String, Long> startedAt = new ConcurrentHashMap<>();
+        final List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        /** Latencies of the instances that ended after {@link #windowStart} (guarded by {@link #latencies}). */
+        final List<Double> windowLatencies = new ArrayList<>();
+        final AtomicInteger failed = new AtomicInteger();
+        final Semaphore inFlight;
+        final KafkaProducer<String, byte[]> producer;
+        final KafkaConsumer<String, byte[]> consumer;
+        final Thread watcher;
+        volatile long windowStart = Long.MAX_VALUE;
+        volatile boolean stopping;
+        /** The watcher stops after this many endings. */
+        final long target;
+
+        Session(int concurrency, long target) {
+            this.target = target;
+            inFlight = new Semaphore(concurrency);
+            Properties pp = new Properties();
+            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            pp.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+            Properties cp = new Properties();
+            cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+            producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer());
+            consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> partitions = consumer.partitionsFor(topics.status()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
-            Thread watcher = Thread.ofPlatform().name("benchmark-status").start(() -> {
-                while (latencies.size() + failed.get() < count && !Thread.currentThread().isInterrupted()) {
-                    for (var record : consumer.poll(Duration.ofMillis(50))) {
-                        Long t0 = record.value() == null ? null : startedAt.get(record.key());
-                        if (t0 == null) {
-                            continue;
-                        }
-                        RuntimeStatus status = Json.fromBytes(record.value(), InstanceStatus.class).runtimeStatus();
-                        if (status.isTerminal() && startedAt.remove(record.key()) != null) {
-                            if (status == RuntimeStatus.Completed) {
-                                latencies.add((System.nanoTime() - t0) / 1e6);
-                            } else {
-                                failed.incrementAndGet();
+            watcher = Thread.ofPlatform().name("benchmark-status").start(this::watch);
+        }
+
+        /** Reads endings until {@code target} instances ended or the session closes; closes the consumer. */
+        private void watch() {
+            try {
+                while (!stopping && done() < target) {
+                    watchOnce();
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException e) {
+                // closing
+            } finally {
+                consumer.close(Duration.ofSeconds(5));
+            }
+        }
+
+        private void watchOnce() {
+            {
+                for (var record : consumer.poll(Duration.ofMillis(50))) {
+                    Long t0 = record.value() == null ? null : startedAt.get(record.key());
+                    if (t0 == null) {
+                        continue;
+                    }
+                    RuntimeStatus status = Json.fromBytes(record.value(), InstanceStatus.class).runtimeStatus();
+                    if (status.isTerminal() && startedAt.remove(record.key()) != null) {
+                        long now = System.nanoTime();
+                        if (status == RuntimeStatus.Completed) {
+                            double ms = (now - t0) / 1e6;
+                            synchronized (latencies) {
+                                latencies.add(ms);
+                                if (now >= windowStart) {
+                                    windowLatencies.add(ms);
+                                }
                             }
-                            inFlight.release();
+                        } else {
+                            failed.incrementAndGet();
                         }
+                        inFlight.release();
                     }
                 }
-            });
-            long begin = System.nanoTime();
-            try (Progress ignored = Progress.start("completed", count, () -> latencies.size() + failed.get(),
-                    ThroughputMode.PROGRESS_AFTER)) {
-                for (int i = 0; i < count; i++) {
-                    inFlight.acquire();
-                    String id = idPrefix + i;
-                    var record = new ProducerRecord<String, byte[]>(topics.orchestrations(), id,
-                            Json.toBytes(StartOrchestration.of(id, orchestration, input)));
-                    MessageHeaders.setType(record.headers(), "StartOrchestration");
-                    startedAt.put(id, System.nanoTime());
-                    producer.send(record);
-                }
-                producer.flush();
-                watcher.join(Duration.ofMinutes(5).toMillis());
-                watcher.interrupt();
             }
-            double seconds = (System.nanoTime() - begin) / 1e9;
-            return new ThroughputMode.Result(latencies.size(), failed.get() + startedAt.size(), seconds,
-                    Latencies.of(List.copyOf(latencies)));
+        }
+
+        long done() {
+            return latencies.size() + failed.get();
+        }
+
+        void start(String orchestration, JsonNode input, String id) throws InterruptedException {
+            inFlight.acquire();
+            startAcquired(orchestration, input, id);
+        }
+
+        void startAcquired(String orchestration, JsonNode input, String id) {
+            var record = new ProducerRecord<String, byte[]>(topics.orchestrations(), id,
+                    Json.toBytes(StartOrchestration.of(id, orchestration, input)));
+            MessageHeaders.setType(record.headers(), "StartOrchestration");
+            startedAt.put(id, System.nanoTime());
+            producer.send(record);
+        }
+
+        /** Waits until {@code count} started instances ended (the watcher then stops), or the timeout. */
+        void awaitAll(Duration timeout) throws InterruptedException {
+            producer.flush();
+            watcher.join(timeout.toMillis());
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stopping = true;
+            consumer.wakeup();
+            watcher.join(Duration.ofSeconds(10).toMillis());
+            producer.close(Duration.ofSeconds(5));
         }
     }
 }

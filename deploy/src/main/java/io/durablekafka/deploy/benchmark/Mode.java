@@ -13,7 +13,9 @@ enum Mode {
     FAN_OUT("fan-out", "width", "repeat", "warmup"),
     WAITING("waiting", "instances", "list-requests"),
     LIST("list", "instances", "list-requests"),
-    ENTITY_SIGNALS("entity-signals", "entity-signals", "entity-counters", "entity-senders");
+    ENTITY_SIGNALS("entity-signals", "entity-signals", "entity-counters", "entity-senders"),
+    SCALE("scale", "nodes", "workers", "seconds", "warmup-seconds", "concurrency", "orchestration", "input", "port"),
+    VIEWS("views", "instances", "orchestration", "input", "port");
 
     final String cliName;
     final Set<String> options;
