@@ -42,6 +42,10 @@ public final class HubFixtureAccess implements AutoCloseable {
         hub.writeInstance(status);
     }
 
+    public void tombstone(String id) throws Exception {
+        hub.tombstone(id);
+    }
+
     public static InstanceStatus status(StartOrchestration start, long inputOffset, RuntimeStatus rs) {
         return HubFixture.status(start, inputOffset, rs, (JsonNode) null, null);
     }

@@ -99,6 +99,21 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    /** A cluster without processes yet, for gateways added one by one ({@link #addGateway}) to a hub that exists. */
+    public static ProcessCluster gatewaysOnly(Map<String, String> dkOptions, String bootstrapServers, Path dataDir,
+                                              String webhookSecret) {
+        return new ProcessCluster(new ArrayList<>(), dkOptions, bootstrapServers, dataDir, webhookSecret);
+    }
+
+    /** Stops one child (SIGTERM, SIGKILL after the grace period) and forgets it. */
+    public void stop(Child child) throws InterruptedException {
+        child.process().destroy();
+        if (!child.process().waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+            child.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        children.remove(child);
+    }
+
     /**
      * Starts one more gateway ({@code name}, its views under {@code <dataDir>/<name>}) on {@code port} and waits
      * until it answers {@code /readyz}: its views have caught up with the hub's topics.

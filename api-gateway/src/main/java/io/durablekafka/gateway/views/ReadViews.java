@@ -58,6 +58,8 @@ public final class ReadViews implements AutoCloseable {
     public static final Duration DEFAULT_BARRIER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_REAP_INTERVAL = Duration.ofSeconds(5);
     private static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(10);
+    /** Kept views are resumed only when younger than the changelog's tombstone retention less this. */
+    private static final Duration RESUME_RETENTION_MARGIN = Duration.ofMinutes(10);
 
     private final TopicNames topics;
     private final Admin admin;
@@ -74,6 +76,8 @@ public final class ReadViews implements AutoCloseable {
     /** Where the views' consumer reports its metrics (consumer lag); none unless set before {@link #start}. */
     private io.micrometer.core.instrument.MeterRegistry meters;
     private AutoCloseable consumerMetrics;
+    /** {@link #start} resumed views kept from an earlier run rather than building them from the beginning. */
+    private volatile boolean resumed;
     /** {@link #start} saw the views reach the topics' ends. */
     private volatile boolean caughtUp;
 
@@ -126,9 +130,22 @@ public final class ReadViews implements AutoCloseable {
         }
 
         Map<TopicPartition, Long> orchestrationsStart = nodeCommittedOffsets(remaining(deadline));
-        store = ViewStore.open(storeDir);
-        tailer = new ViewTailer(consumerConfig, topics, partitionCounts, orchestrationsStart, store, positions,
-                notifier);
+        Map<TopicPartition, Long> resumeFrom = Map.of();
+        store = ViewStore.openKept(storeDir);
+        Optional<ViewStore.Saved> saved = store.saved();
+        String refusal = saved.isEmpty() ? "no views kept" : resumeRefusal(saved.get(), remaining(deadline));
+        if (refusal == null) {
+            resumeFrom = saved.get().positions();
+            resumed = true;
+            LOG.info("views of hub {}: resuming the views kept in {} (saved {} s ago)", topics.taskHub(), storeDir,
+                    (System.currentTimeMillis() - saved.get().savedAtMillis()) / 1000);
+        } else {
+            LOG.info("views of hub {}: building them from the topics ({})", topics.taskHub(), refusal);
+            store.close();
+            store = ViewStore.open(storeDir);
+        }
+        tailer = new ViewTailer(consumerConfig, topics, partitionCounts, orchestrationsStart, resumeFrom, store,
+                positions, notifier);
         if (meters != null) {
             consumerMetrics = tailer.bindMetrics(meters);
         }
@@ -149,6 +166,53 @@ public final class ReadViews implements AutoCloseable {
             reaper.scheduleWithFixedDelay(this::reapSafely, reapInterval.toMillis(), reapInterval.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Why views kept from an earlier run must not be resumed, or null when they may: they must name every
+     * partition the views read, lie within each partition's offsets (not past its end: the topic was recreated;
+     * not before its start: records were deleted unread), and be younger than the changelog's
+     * {@code delete.retention.ms} (less a margin): a compacted topic keeps a tombstone at least that long, so a
+     * reader that left off more recently cannot miss one and keep an instance that was purged.
+     */
+    String resumeRefusal(ViewStore.Saved saved, long timeoutNanos) throws InterruptedException {
+        List<TopicPartition> all = allPartitions();
+        if (!saved.positions().keySet().equals(new java.util.HashSet<>(all))) {
+            return "the kept views name other partitions than " + all.size() + " of " + topics.orchestrations()
+                    + " and " + topics.nodeStateChangelog();
+        }
+        long age = System.currentTimeMillis() - saved.savedAtMillis();
+        long retention;
+        Map<TopicPartition, Long> starts;
+        Map<TopicPartition, Long> ends;
+        try {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topics.nodeStateChangelog());
+            var entry = admin.describeConfigs(List.of(resource)).all().get(Math.max(timeoutNanos, 1), TimeUnit.NANOSECONDS)
+                    .get(resource).get(org.apache.kafka.common.config.TopicConfig.DELETE_RETENTION_MS_CONFIG);
+            retention = entry == null || entry.value() == null ? 86_400_000L : Long.parseLong(entry.value());
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            all.forEach(tp -> earliest.put(tp, OffsetSpec.earliest()));
+            starts = new HashMap<>();
+            admin.listOffsets(earliest).all().get(Math.max(timeoutNanos, 1), TimeUnit.NANOSECONDS)
+                    .forEach((tp, info) -> starts.put(tp, info.offset()));
+            ends = endOffsets(all, timeoutNanos);
+        } catch (ExecutionException | TimeoutException | IllegalStateException | NumberFormatException e) {
+            return "cannot check the kept views against the topics: " + e.getMessage();
+        }
+        long margin = Math.min(retention / 10, RESUME_RETENTION_MARGIN.toMillis());
+        if (age < 0 || age > retention - margin) {
+            return "the kept views are " + age / 1000 + " s old, " + topics.nodeStateChangelog()
+                    + " keeps tombstones for " + retention / 1000 + " s";
+        }
+        for (TopicPartition tp : all) {
+            long p = saved.positions().get(tp);
+            if (p < starts.get(tp) || p > ends.get(tp)) {
+                return "the kept position " + p + " of " + tp + " is outside its offsets " + starts.get(tp) + " to "
+                        + ends.get(tp);
+            }
+        }
+        return null;
     }
 
     /**
@@ -178,6 +242,11 @@ public final class ReadViews implements AutoCloseable {
 
     public TopicNames topics() {
         return topics;
+    }
+
+    /** Whether {@link #start} resumed views kept from an earlier run. */
+    public boolean resumed() {
+        return resumed;
     }
 
     /**

@@ -112,8 +112,10 @@ public final class ViewStore implements AutoCloseable {
 
     private ViewStore(Path dir) throws RocksDBException {
         this.dir = dir;
+        // Atomic flush: without a write-ahead log, memtables of all column families go to disk together, so after a
+        // crash the files hold a prefix of the batches, with the positions saved in the last of them (see resume).
         this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setMaxBackgroundJobs(2);
+                .setMaxBackgroundJobs(2).setAtomicFlush(true);
         // Bloom filters: the tailer looks up the current record of every instance it writes, and at start-up
         // (a rebuild of the whole view) almost all of those look-ups miss.
         this.bloomFilter = new BloomFilter(10, false);
@@ -138,11 +140,77 @@ public final class ViewStore implements AutoCloseable {
         this.entitiesCf = handles.get(5);
         // The views are rebuilt from Kafka at every start: a write-ahead log would buy nothing.
         this.writeOptions = new WriteOptions().setDisableWAL(true);
+        // A store kept from an earlier run may hold pending starts.
+        try (RocksIterator it = db.newIterator(pendingCf)) {
+            long n = 0;
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+            }
+            pendingCount.set(n);
+        }
     }
 
     /**
-     * Opens an empty store in {@code dir} (created if needed). Anything already there is deleted: the views
-     * are rebuilt from the topics at every start, so they can never miss a tombstone compacted away meanwhile.
+     * What a store saved with its last batch: the consumer positions it reflects (the next offset to read of each
+     * partition) and when it saved them (wall clock, ms).
+     */
+    public record Saved(Map<org.apache.kafka.common.TopicPartition, Long> positions, long savedAtMillis) {
+    }
+
+    private static final byte[] SAVED_KEY = "saved-positions".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * Opens the store kept in {@code dir} by an earlier run as it is (an empty one where there is none): the caller
+     * resumes from {@link #saved()} or, when it may not, reopens it with {@link #open}.
+     */
+    public static ViewStore openKept(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            return new ViewStore(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare view directory " + dir, e);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot open view store in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The positions saved with the last batch written, if any. */
+    public Optional<Saved> saved() {
+        return read(() -> Optional.ofNullable(db.get(defaultCf, SAVED_KEY)).map(ViewStore::decodeSaved));
+    }
+
+    private static byte[] encodeSaved(Map<org.apache.kafka.common.TopicPartition, Long> positions, long savedAtMillis) {
+        StringBuilder b = new StringBuilder().append(savedAtMillis).append('\n');
+        positions.forEach((tp, offset) -> b.append(tp.topic()).append('\t').append(tp.partition()).append('\t')
+                .append(offset).append('\n'));
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Saved decodeSaved(byte[] value) {
+        String[] lines = new String(value, StandardCharsets.UTF_8).split("\n");
+        Map<org.apache.kafka.common.TopicPartition, Long> positions = new HashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split("\t");
+            positions.put(new org.apache.kafka.common.TopicPartition(f[0], Integer.parseInt(f[1])), Long.parseLong(f[2]));
+        }
+        return new Saved(Map.copyOf(positions), Long.parseLong(lines[0]));
+    }
+
+    /**
+     * Saves the positions the store reflects at once (outside a batch of records): at a clean stop, so that a
+     * restart soon after may resume even when no record arrived for a long time.
+     */
+    void savePositions(Map<org.apache.kafka.common.TopicPartition, Long> positions) throws RocksDBException {
+        byte[] value = encodeSaved(positions, System.currentTimeMillis());
+        write(() -> {
+            db.put(defaultCf, writeOptions, SAVED_KEY, value);
+            return null;
+        });
+    }
+
+    /**
+     * Opens an empty store in {@code dir} (created if needed). Anything already there is deleted: a rebuild from
+     * the topics' beginnings (see {@link ReadViews} for when a kept store may be resumed instead).
      */
     public static ViewStore open(Path dir) {
         try {
@@ -655,6 +723,12 @@ public final class ViewStore implements AutoCloseable {
             if (after != null) {
                 wb.put(byStatusCf, StatusIndex.key(after.status(), key), StatusIndex.value(after.createdTime()));
             }
+        }
+
+        /** Saves, with this batch's changes, the consumer positions the store reflects once it is written. */
+        void savePositions(Map<org.apache.kafka.common.TopicPartition, Long> positions) throws RocksDBException {
+            wb.put(defaultCf, SAVED_KEY, encodeSaved(positions, System.currentTimeMillis()));
+            count++;
         }
 
         void commit() throws RocksDBException {

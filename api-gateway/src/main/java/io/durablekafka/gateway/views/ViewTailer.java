@@ -51,19 +51,22 @@ final class ViewTailer implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> assignment;
     private final Map<TopicPartition, Long> orchestrationsStart;
+    /** Where a kept store left off (every partition), or empty for a rebuild. */
+    private final Map<TopicPartition, Long> resumeFrom;
     private final Queue<PendingStart> drops = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean started;
 
     ViewTailer(Properties consumerConfig, TopicNames topics, Map<String, Integer> partitionCounts,
-               Map<TopicPartition, Long> orchestrationsStart, ViewStore store, ViewPositions positions,
-               InstanceNotifier notifier) {
+               Map<TopicPartition, Long> orchestrationsStart, Map<TopicPartition, Long> resumeFrom, ViewStore store,
+               ViewPositions positions, InstanceNotifier notifier) {
         this.topics = topics;
         this.store = store;
         this.positions = positions;
         this.notifier = notifier;
         this.orchestrationsStart = Map.copyOf(orchestrationsStart);
+        this.resumeFrom = Map.copyOf(resumeFrom);
         Properties props = new Properties();
         props.putAll(consumerConfig);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -99,7 +102,8 @@ final class ViewTailer implements AutoCloseable {
             consumer.assign(assignment);
             List<TopicPartition> fromBeginning = new ArrayList<>();
             for (TopicPartition tp : assignment) {
-                Long start = tp.topic().equals(topics.orchestrations()) ? orchestrationsStart.get(tp) : null;
+                Long start = resumeFrom.containsKey(tp) ? resumeFrom.get(tp)
+                        : tp.topic().equals(topics.orchestrations()) ? orchestrationsStart.get(tp) : null;
                 if (start != null) {
                     consumer.seek(tp, start);
                 } else {
@@ -110,9 +114,10 @@ final class ViewTailer implements AutoCloseable {
             while (running) {
                 try {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                    apply(records);
+                    Map<TopicPartition, Long> now = currentPositions();
+                    apply(records, now);
                     applyDrops();
-                    publishPositions();
+                    positions.advance(now);
                 } catch (WakeupException | InterruptException e) {
                     if (running) {
                         throw e;
@@ -125,6 +130,7 @@ final class ViewTailer implements AutoCloseable {
                     sleepQuietly(1000);
                 }
             }
+            saveFinalPositions();
         } catch (Throwable t) {
             if (running) {
                 LOG.error("the views of hub {} stopped: {}", topics.taskHub(), t.toString(), t);
@@ -140,11 +146,27 @@ final class ViewTailer implements AutoCloseable {
         }
     }
 
-    private void apply(ConsumerRecords<byte[], byte[]> records) throws RocksDBException {
+    /** What the store reflects at a clean stop, saved so that a restart soon after can resume from there. */
+    private void saveFinalPositions() {
+        Map<TopicPartition, Long> last = positions.snapshot();
+        if (last.keySet().containsAll(assignment)) {
+            try {
+                store.savePositions(last);
+            } catch (RocksDBException | RuntimeException e) {
+                LOG.debug("saving the views' positions at stop failed", e);
+            }
+        }
+    }
+
+    private void apply(ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> after) throws RocksDBException {
         if (records.isEmpty()) {
             return;
         }
         try (ViewStore.Batch batch = store.batch()) {
+            if (after.keySet().containsAll(assignment)) {
+                // In the batch that applies the records before them: a kept store never claims more than it holds.
+                batch.savePositions(after);
+            }
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 if (r.topic().equals(topics.orchestrations())) {
                     applyInput(batch, r);
@@ -205,7 +227,8 @@ final class ViewTailer implements AutoCloseable {
         notifyTouched();
     }
 
-    private void publishPositions() {
+    /** The consumer's positions: the next offset to read of each partition, once everything polled is applied. */
+    private Map<TopicPartition, Long> currentPositions() {
         Map<TopicPartition, Long> now = new HashMap<>();
         for (TopicPartition tp : assignment) {
             try {
@@ -214,7 +237,7 @@ final class ViewTailer implements AutoCloseable {
                 LOG.debug("position of {} not known yet", tp);
             }
         }
-        positions.advance(now);
+        return now;
     }
 
     private static void sleepQuietly(long millis) {

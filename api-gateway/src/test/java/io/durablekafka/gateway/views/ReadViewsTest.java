@@ -79,6 +79,46 @@ class ReadViewsTest {
         }
     }
 
+    @Test
+    void aRestartResumesTheKeptViewsAndStillAppliesWhatChangedMeanwhile(@TempDir Path dir) throws Exception {
+        try (var hub = HubFixtureAccess.hub("resume")) {
+            Properties consumer = new Properties();
+            consumer.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, HubFixtureAccess.bootstrap());
+            StartOrchestration a = StartOrchestration.of("a", "Hello", null);
+            StartOrchestration b = StartOrchestration.of("b", "Hello", null);
+            try (ReadViews views = new ReadViews(hub.topics(), hub.admin(), consumer, dir.resolve("db"), Duration.ZERO)) {
+                views.start(Duration.ofSeconds(30));
+                assertFalse(views.resumed());
+                hub.writeInstance(HubFixtureAccess.status(a, 0, RuntimeStatus.Completed));
+                awaitTrue("a in the view", () -> views.find("a").isPresent());
+            }
+            // While no gateway runs: a is purged (a tombstone), b starts.
+            hub.tombstone("a");
+            hub.writeInstance(HubFixtureAccess.status(b, 0, RuntimeStatus.Running));
+
+            try (ReadViews views = new ReadViews(hub.topics(), hub.admin(), consumer, dir.resolve("db"), Duration.ZERO)) {
+                views.start(Duration.ofSeconds(30));
+                assertTrue(views.resumed());
+                assertTrue(views.find("a").isEmpty());
+                assertEquals(RuntimeStatus.Running, views.find("b").orElseThrow().runtimeStatus());
+                List<String> ids = new ArrayList<>();
+                views.store().forEachInstance("", java.util.Set.of(), null, v -> ids.add(v.id()));
+                assertEquals(List.of("b"), ids);
+
+                // Kept views older than the changelog's tombstone retention, or past a partition's end (the topic was
+                // recreated), are rebuilt instead.
+                Map<TopicPartition, Long> kept = views.positions().snapshot();
+                long now = System.currentTimeMillis();
+                assertNull(views.resumeRefusal(new ViewStore.Saved(kept, now), 10_000_000_000L));
+                assertTrue(views.resumeRefusal(new ViewStore.Saved(kept, now - Duration.ofDays(2).toMillis()),
+                        10_000_000_000L).contains("keeps tombstones"));
+                Map<TopicPartition, Long> past = new java.util.HashMap<>(kept);
+                past.replaceAll((tp, offset) -> offset + 1_000);
+                assertTrue(views.resumeRefusal(new ViewStore.Saved(past, now), 10_000_000_000L).contains("outside"));
+            }
+        }
+    }
+
     private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
         io.durablekafka.kafka.Conditions.await(what, Duration.ofSeconds(20), condition);
     }

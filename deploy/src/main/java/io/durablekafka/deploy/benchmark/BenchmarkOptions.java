@@ -73,14 +73,12 @@ final class BenchmarkOptions {
     String orchestration() {
         return raw.getOrDefault("orchestration", switch (mode) {
             case LATENCY -> "HelloCities";
-            // Sequence of 0 activities: an instance that completes in its first step (start, complete, done).
-            case VIEWS -> "Sequence";
             default -> "HelloSequence5";
         });
     }
 
     String input() {
-        return raw.getOrDefault("input", mode == Mode.VIEWS ? "0" : "null");
+        return raw.getOrDefault("input", "null");
     }
 
     boolean viaKafka() {

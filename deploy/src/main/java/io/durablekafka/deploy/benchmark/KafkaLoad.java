@@ -35,7 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class KafkaLoad {
 
     /** What a time-bounded run saw in its measured window (completions inside it, their latencies). */
-    record Window(int completed, int failed, double seconds, Latencies latencies) {
+    record Window(int completed, int failed, double seconds, Latencies latencies, int started) {
     }
 
     private final String bootstrapServers;
@@ -102,7 +102,7 @@ final class KafkaLoad {
             synchronized (s.latencies) {
                 inside = List.copyOf(s.windowLatencies);
             }
-            return new Window(completed, failed, seconds, Latencies.of(inside));
+            return new Window(completed, failed, seconds, Latencies.of(inside), i);
         }
     }
 

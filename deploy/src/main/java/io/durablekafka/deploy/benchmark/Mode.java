@@ -15,7 +15,7 @@ enum Mode {
     LIST("list", "instances", "list-requests"),
     ENTITY_SIGNALS("entity-signals", "entity-signals", "entity-counters", "entity-senders"),
     SCALE("scale", "nodes", "workers", "seconds", "warmup-seconds", "concurrency", "orchestration", "input", "port"),
-    VIEWS("views", "instances", "orchestration", "input", "port");
+    VIEWS("views", "instances", "port");
 
     final String cliName;
     final Set<String> options;

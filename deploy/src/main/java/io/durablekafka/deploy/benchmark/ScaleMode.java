@@ -2,9 +2,8 @@ package io.durablekafka.deploy.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.config.Settings;
-import io.durablekafka.common.messages.StartOrchestration;
 import io.durablekafka.common.serde.Json;
-import io.durablekafka.common.status.RuntimeStatus;
+import io.durablekafka.common.topics.TopicProvisioner;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.deploy.ProcessCluster;
 import io.durablekafka.gateway.webhooks.WebhookSigner;
@@ -86,7 +85,8 @@ final class ScaleMode {
     // ---------------------------------------------------------------------------------------------- scale
 
     /** One node count's figures. */
-    private record Row(int nodes, KafkaLoad.Window window, Map<String, Double> cpuSeconds, String loadAverage) {
+    private record Row(int nodes, KafkaLoad.Window window, Map<String, Double> cpuSeconds, String loadAverage,
+                       long hubBytes) {
     }
 
     private static void scale(BenchmarkOptions options, String bootstrap, ProcessCluster.Child broker, Path dataDir)
@@ -123,7 +123,8 @@ final class ScaleMode {
                                     (cpuTime(p).toNanos() - before.get(name).toNanos()) / 1e9));
                             load[0] = loadAverage();
                         });
-                Row row = new Row(nodes, w, cpu, load[0]);
+                String prefix = "dk." + hub + ".";
+                Row row = new Row(nodes, w, cpu, load[0], topicBytes(bootstrap, t -> t.startsWith(prefix)));
                 rows.add(row);
                 System.out.println(line(row));
             }
@@ -144,10 +145,12 @@ final class ScaleMode {
         StringBuilder cpu = new StringBuilder();
         r.cpuSeconds().forEach((name, s) -> cpu.append(String.format(" %s %.1f", name, s)));
         return String.format("nodes %d: %.1f orch/s (%,d in %.1f s, %d failed), p50 %.0f ms, p99 %.0f ms;"
-                        + " CPU s:%s; all %.1f s = %.2f ms/orch (nodes %.2f); load %s",
+                        + " CPU s:%s; all %.1f s = %.2f ms/orch (nodes %.2f); load %s; hub's topics %,.0f bytes per"
+                        + " started orchestration",
                 r.nodes(), perSecond, w.completed(), w.seconds(), w.failed(), w.latencies().percentile(50),
                 w.latencies().percentile(99), cpu, total, w.completed() == 0 ? Double.NaN : total * 1000 / w.completed(),
-                w.completed() == 0 ? Double.NaN : nodes * 1000 / w.completed(), r.loadAverage());
+                w.completed() == 0 ? Double.NaN : nodes * 1000 / w.completed(), r.loadAverage(),
+                r.hubBytes() / (double) Math.max(1, w.started()));
     }
 
     /** User and system CPU time of a process so far (Linux: from /proc/<pid>/stat); zero where unknown. */
@@ -172,53 +175,46 @@ final class ScaleMode {
         String hub = "views" + run;
         Map<String, String> dk = new LinkedHashMap<>(options.dkOptions());
         dk.put(Settings.TASK_HUB, hub);
-        Settings settings = Settings.of(dk).with(Settings.BOOTSTRAP_SERVERS, bootstrap);
-        JsonNode input = Json.MAPPER.readTree(options.input());
+        Settings settings = Settings.of(dk);
+        TopicNames topics = new TopicNames(hub);
+        try (Admin admin = admin(bootstrap)) {
+            TopicProvisioner provisioner = new TopicProvisioner(admin, settings.partitions(), (short) 1);
+            provisioner.ensureHub(topics, List.of("default"));
+            provisioner.ensureWebhooks(topics);
+        }
         String prefix = "v" + run + "-";
-        // One node and one worker, no gateway yet.
-        try (ProcessCluster cluster = ProcessCluster.start(dk, bootstrap, 1, 1, 0, options.port() + 1,
-                dataDir.resolve(hub), WebhookSigner.generateSecret())) {
-            System.out.printf("running %,d %s(%s) instances to completion (started as Kafka records, task hub %s)%n",
-                    n, options.orchestration(), options.input(), hub);
-            long begin = System.nanoTime();
-            try (StatusTracker tracker = new StatusTracker(settings, prefix, n);
-                 RecordSender sender = new RecordSender(settings)) {
-                for (int i = 0; i < n; i++) {
-                    sender.send(StartOrchestration.of(prefix + i, options.orchestration(), input));
-                }
-                sender.flush();
-                Progress.await("completed", n, () -> tracker.count(RuntimeStatus.Completed) + tracker.failed());
-                if (tracker.failed() > 0) {
-                    throw new IllegalStateException(tracker.failed() + " instances did not complete");
-                }
-            }
-            double s = (System.nanoTime() - begin) / 1e9;
-            System.out.printf("all %,d Completed after %.1f s (%,.0f/s)%n", n, s, n / s);
-            String changelog = new TopicNames(hub).nodeStateChangelog();
-            System.out.printf("node state changelog %s: %s on the broker (all partitions, before compaction)%n",
-                    changelog, mib(topicBytes(bootstrap, changelog)));
+        System.out.printf("writing the node-state changelog of %,d completed HelloSequence5 instances (task hub %s,"
+                + " %d partitions)%n", n, hub, settings.partitions());
+        long begin = System.nanoTime();
+        long records = SyntheticChangelog.write(bootstrap, topics.nodeStateChangelog(), settings.partitions(), prefix, n);
+        System.out.printf("  %,d records in %.1f s; %s on the broker%n", records, (System.nanoTime() - begin) / 1e9,
+                mib(topicBytes(bootstrap, topics.nodeStateChangelog()::equals)));
 
-            for (int attempt = 1; attempt <= 2; attempt++) {
-                String name = "gateway-fresh-" + attempt;
+        // No node: the gateway needs none to build its views (and one would only restore the same records).
+        try (ProcessCluster cluster = ProcessCluster.gatewaysOnly(dk, bootstrap, dataDir.resolve(hub),
+                WebhookSigner.generateSecret())) {
+            String name = "gateway-1";
+            Path views = dataDir.resolve(hub).resolve(name);
+            for (String start : List.of("fresh", "restart")) {
                 long t0 = System.nanoTime();
-                ProcessCluster.Child gateway = cluster.addGateway(name, options.port() + 10 + attempt, Duration.ofMinutes(30));
+                ProcessCluster.Child gateway = cluster.addGateway(name, options.port() + 10, Duration.ofMinutes(60));
                 double ready = (System.nanoTime() - t0) / 1e9;
-                Path views = dataDir.resolve(hub).resolve(name);
-                long disk = directoryBytes(views);
                 Map<String, Double> memory = gatewayMemory(gateway);
-                System.out.printf("fresh gateway %d (pid %d): ready (/readyz 200) %.1f s after its launch (JVM start"
-                                + " included; its log: %s); views on disk %s (%,.0f bytes per instance); heap after"
-                                + " full GC %s; resident set %s%n", attempt, gateway.process().pid(), ready,
-                        caughtUpLine(gateway.log()), mib(disk), disk / (double) n,
-                        mib(memory.getOrDefault("heap", -1.0).longValue()),
-                        mib(memory.getOrDefault("rss", -1.0).longValue()));
                 JsonNode status = new GatewayClient(gateway.url()).status(prefix + (n - 1));
                 if (status == null || !"Completed".equals(status.path("runtimeStatus").asText())) {
-                    throw new IllegalStateException("the fresh gateway does not show " + prefix + (n - 1)
-                            + " Completed: " + status);
+                    throw new IllegalStateException("the gateway does not show " + prefix + (n - 1) + " Completed: "
+                            + status);
                 }
-                gateway.process().destroy();
-                gateway.process().waitFor(30, TimeUnit.SECONDS);
+                // Stopped before measuring the disk: without a write-ahead log, what is still in memtables is
+                // flushed at close.
+                cluster.stop(gateway);
+                long disk = directoryBytes(views);
+                System.out.printf("%s start of a gateway (pid %d): ready (/readyz 200) %.1f s after its launch (JVM"
+                                + " start included; its log: %s); heap after full GC %s, resident set %s; views on disk"
+                                + " after it stopped %s (%,.0f bytes per instance); load average %s%n", start,
+                        gateway.process().pid(), ready, caughtUpLine(gateway.log()),
+                        mib(memory.getOrDefault("heap", -1.0).longValue()),
+                        mib(memory.getOrDefault("rss", -1.0).longValue()), mib(disk), disk / (double) n, loadAverage());
             }
         }
     }
@@ -226,8 +222,12 @@ final class ScaleMode {
     /** The view tailer's line saying when it caught up, as the gateway logged it. */
     private static String caughtUpLine(Path log) {
         try (Stream<String> lines = Files.lines(log)) {
-            return lines.filter(l -> l.contains("caught up")).findFirst()
-                    .map(l -> "\"" + l.substring(Math.max(0, l.indexOf("views of hub"))) + "\"").orElse("no line");
+            // The log is appended to at each start: its last two such lines are the latest start's.
+            List<String> found = lines.filter(l -> l.contains("views of hub") && (l.contains("caught up")
+                    || l.contains("resuming") || l.contains("building"))).toList();
+            return found.subList(Math.max(0, found.size() - 2), found.size()).stream()
+                    .map(l -> "\"" + l.substring(l.indexOf("views of hub")) + "\"")
+                    .collect(java.util.stream.Collectors.joining(" "));
         } catch (IOException | UncheckedIOException e) {
             return "unreadable";
         }
@@ -264,7 +264,8 @@ final class ScaleMode {
         return result;
     }
 
-    private static long topicBytes(String bootstrap, String topic) throws Exception {
+    /** Bytes on the brokers of the topics {@code which} accepts (every replica, every partition). */
+    private static long topicBytes(String bootstrap, java.util.function.Predicate<String> which) throws Exception {
         try (Admin admin = admin(bootstrap)) {
             List<Integer> brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
                     .map(org.apache.kafka.common.Node::id).toList();
@@ -273,7 +274,7 @@ final class ScaleMode {
                     .get(30, TimeUnit.SECONDS).values()) {
                 for (LogDirDescription d : dirs.values()) {
                     for (var e : d.replicaInfos().entrySet()) {
-                        if (e.getKey().topic().equals(topic)) {
+                        if (which.test(e.getKey().topic())) {
                             ReplicaInfo info = e.getValue();
                             bytes += info.size();
                         }

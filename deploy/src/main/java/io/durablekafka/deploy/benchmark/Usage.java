@@ -8,6 +8,7 @@ final class Usage {
 
             Measures one workload and prints its figures. Without --url it starts a fresh embedded cluster (Kafka
             broker, node, worker and gateway in this JVM, a new task hub); with --url it runs against that gateway.
+            Modes scale and views start processes of their own instead (ProcessCluster).
 
             modes and their options (defaults shown):
               throughput       (the default) HelloSequence5, many in flight: orchestrations/s, start->completed latency
@@ -34,6 +35,17 @@ final class Usage {
               entity-signals   N add signals to Counter entities as Kafka records, the counters read over HTTP until
                                each shows its total: signals/s (--entity-signals N alone selects this mode)
                   --entity-signals 100000 --entity-counters 4 --entity-senders 4
+              scale            every role a process of its own (the broker too, unless --bootstrap-servers): the same
+                               steady load (as --via kafka) against each node count in turn, a fresh task hub each;
+                               a line per node count: orchestrations/s and latency in the window, CPU seconds of each
+                               process, load average, bytes on the broker per orchestration
+                  --nodes 1,2,3 --workers 1 --seconds 45 --warmup-seconds 45 --concurrency 400
+                  --orchestration HelloSequence5 --input JSON
+                  --port 7181        the broker's port; the roles' ports follow it
+              views            the node-state changelog of N completed HelloSequence5 instances (written as the nodes
+                               write it, no node runs), then a gateway process started on it and restarted: time until
+                               /readyz, heap, resident set and its views on disk
+                  --instances 1000000 --port 7181
 
             common options:
               --url URL                   a running gateway instead of the embedded cluster
@@ -50,7 +62,9 @@ final class Usage {
               durable-kafka benchmark --mode fan-out --width 1000 --repeat 5
               durable-kafka benchmark --mode waiting --instances 1000000
               durable-kafka benchmark --mode list --instances 1000000
-              durable-kafka benchmark --mode entity-signals --entity-signals 100000""";
+              durable-kafka benchmark --mode entity-signals --entity-signals 100000
+              durable-kafka benchmark --mode scale --nodes 1,2,3 --dk.partitions 6
+              durable-kafka benchmark --mode views --instances 1000000""";
 
     private Usage() {
     }

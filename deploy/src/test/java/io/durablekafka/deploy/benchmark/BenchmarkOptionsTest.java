@@ -72,6 +72,23 @@ class BenchmarkOptionsTest {
     }
 
     @Test
+    void scaleRunsTheSameLoadAgainstEachNodeCount() {
+        BenchmarkOptions o = parse("--mode", "scale", "--nodes", "1,2,3", "--seconds", "30", "--dk.partitions", "6");
+        assertEquals(List.of(1, 2, 3), o.nodeCounts());
+        assertEquals(30, o.seconds());
+        assertEquals(400, o.concurrency());
+        assertEquals("HelloSequence5", o.orchestration());
+        assertEquals(java.util.Map.of("dk.partitions", "6"), o.dkOptions());
+        assertTrue(o.startsProcesses());
+        assertFalse(o.needsHttp());
+        assertEquals(1_000_000, parse("--mode", "views").instances());
+        assertTrue(refusal("--mode", "scale", "--nodes", "1,x").contains("--nodes takes node counts"));
+        assertTrue(refusal("--mode", "scale", "--nodes", "0").contains("--nodes takes node counts"));
+        assertTrue(refusal("--mode", "views", "--url", "http://localhost:7071").contains("takes no --url"));
+        assertTrue(refusal("--mode", "views", "--nodes", "2").contains("does not apply to --mode views"));
+    }
+
+    @Test
     void mistakesAreRefusedWithASentence() {
         assertEquals("unknown option --frobnicate", refusal("--frobnicate"));
         assertTrue(refusal("--mode", "sequence", "--count", "5").contains("does not apply to --mode sequence"));
