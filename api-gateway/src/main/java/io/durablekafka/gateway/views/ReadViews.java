@@ -244,6 +244,11 @@ public final class ReadViews implements AutoCloseable {
         return topics;
     }
 
+    /** Records the views' consumer applied since {@link #start} (a resume reads only what came after the kept views). */
+    long recordsApplied() {
+        return tailer == null ? 0 : tailer.applied();
+    }
+
     /** Whether {@link #start} resumed views kept from an earlier run. */
     public boolean resumed() {
         return resumed;

@@ -57,6 +57,8 @@ final class ViewTailer implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean started;
+    /** Records polled and applied since the start (what a resume saved). */
+    private volatile long applied;
 
     ViewTailer(Properties consumerConfig, TopicNames topics, Map<String, Integer> partitionCounts,
                Map<TopicPartition, Long> orchestrationsStart, Map<TopicPartition, Long> resumeFrom, ViewStore store,
@@ -110,7 +112,10 @@ final class ViewTailer implements AutoCloseable {
                     fromBeginning.add(tp);
                 }
             }
-            consumer.seekToBeginning(fromBeginning);
+            if (!fromBeginning.isEmpty()) {
+                // An empty collection would mean every assigned partition (all of them when resuming).
+                consumer.seekToBeginning(fromBeginning);
+            }
             while (running) {
                 try {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
@@ -179,7 +184,12 @@ final class ViewTailer implements AutoCloseable {
             }
             batch.commit();
         }
+        applied += records.count();
         notifyTouched();
+    }
+
+    long applied() {
+        return applied;
     }
 
     private void notifyTouched() {

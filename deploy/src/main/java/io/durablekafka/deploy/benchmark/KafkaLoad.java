@@ -89,7 +89,7 @@ final class KafkaLoad {
                 if (now >= windowEnd) {
                     break;
                 }
-                if (s.inFlight.tryAcquire(Math.min(windowEnd, inWindow ? windowEnd : windowStart) - now,
+                if (s.inFlight.tryAcquire((inWindow ? windowEnd : windowStart) - now,
                         TimeUnit.NANOSECONDS)) {
                     s.startAcquired(orchestration, input, idPrefix + i++);
                 }
@@ -156,28 +156,26 @@ final class KafkaLoad {
         }
 
         private void watchOnce() {
-            {
-                for (var record : consumer.poll(Duration.ofMillis(50))) {
-                    Long t0 = record.value() == null ? null : startedAt.get(record.key());
-                    if (t0 == null) {
-                        continue;
-                    }
-                    RuntimeStatus status = Json.fromBytes(record.value(), InstanceStatus.class).runtimeStatus();
-                    if (status.isTerminal() && startedAt.remove(record.key()) != null) {
-                        long now = System.nanoTime();
-                        if (status == RuntimeStatus.Completed) {
-                            double ms = (now - t0) / 1e6;
-                            synchronized (latencies) {
-                                latencies.add(ms);
-                                if (now >= windowStart) {
-                                    windowLatencies.add(ms);
-                                }
+            for (var record : consumer.poll(Duration.ofMillis(50))) {
+                Long t0 = record.value() == null ? null : startedAt.get(record.key());
+                if (t0 == null) {
+                    continue;
+                }
+                RuntimeStatus status = Json.fromBytes(record.value(), InstanceStatus.class).runtimeStatus();
+                if (status.isTerminal() && startedAt.remove(record.key()) != null) {
+                    long now = System.nanoTime();
+                    if (status == RuntimeStatus.Completed) {
+                        double ms = (now - t0) / 1e6;
+                        synchronized (latencies) {
+                            latencies.add(ms);
+                            if (now >= windowStart) {
+                                windowLatencies.add(ms);
                             }
-                        } else {
-                            failed.incrementAndGet();
                         }
-                        inFlight.release();
+                    } else {
+                        failed.incrementAndGet();
                     }
+                    inFlight.release();
                 }
             }
         }
