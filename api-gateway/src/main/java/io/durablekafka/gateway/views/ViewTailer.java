@@ -104,8 +104,14 @@ final class ViewTailer implements AutoCloseable {
             consumer.assign(assignment);
             List<TopicPartition> fromBeginning = new ArrayList<>();
             for (TopicPartition tp : assignment) {
-                Long start = resumeFrom.containsKey(tp) ? resumeFrom.get(tp)
-                        : tp.topic().equals(topics.orchestrations()) ? orchestrationsStart.get(tp) : null;
+                Long committed = tp.topic().equals(topics.orchestrations()) ? orchestrationsStart.get(tp) : null;
+                Long kept = resumeFrom.get(tp);
+                // Starts before the nodes' committed offset are reflected in the changelog (read from its kept
+                // position): a resume after a long stop need not index them as pending first.
+                Long start = kept;
+                if (start == null || committed != null && committed > start) {
+                    start = committed;
+                }
                 if (start != null) {
                     consumer.seek(tp, start);
                 } else {
