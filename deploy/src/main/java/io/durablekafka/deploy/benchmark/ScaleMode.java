@@ -36,9 +36,9 @@ import org.apache.kafka.clients.admin.ReplicaInfo;
  *   <li>{@code scale}: the same steady load (orchestrations as Kafka records, completion from the status topic,
  *       {@link KafkaLoad#runFor}) against 1, 2, 3... node processes, a fresh task hub each; one line per node count
  *       with throughput, latency, CPU seconds of each process in the window and the load average;</li>
- *   <li>{@code views}: N instances run to completion by one node, then a fresh gateway is started: how long until
- *       it is ready (its views caught up with the changelog), the size of its views on disk, its heap and
- *       resident set.</li>
+ *   <li>{@code views}: the node-state changelog of N completed instances ({@link SyntheticChangelog}, no node
+ *       runs), then a gateway process started on the hub and started again on the same directory: how long until
+ *       it is ready (its views caught up with the changelog), its heap and resident set, its views on disk.</li>
  * </ul>
  */
 final class ScaleMode {
