@@ -2,6 +2,7 @@ package io.durablekafka.deploy;
 
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.deploy.benchmark.Benchmark;
+import io.durablekafka.deploy.deadletters.DeadLettersCommand;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
@@ -17,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Command line entry: {@code local-cluster}, {@code gateway}, {@code node}, {@code worker}, {@code kafka},
- * {@code benchmark}.
+ * {@code benchmark}, and the operator command {@code deadletters}.
  * Functions (orchestrations, activities) come from every {@code FunctionProvider} on the class path.
  */
 public final class Main {
@@ -45,6 +46,13 @@ public final class Main {
         List<String> rest = List.of(args).subList(1, args.length);
         if (role.equals("benchmark")) {
             int exitCode = Benchmark.run(rest);
+            if (exitCode != 0) {
+                System.exit(exitCode);
+            }
+            return;
+        }
+        if (role.equals("deadletters")) {
+            int exitCode = DeadLettersCommand.run(rest, System.out, System.err);
             if (exitCode != 0) {
                 System.exit(exitCode);
             }
@@ -283,6 +291,8 @@ public final class Main {
                   benchmark [--mode MODE] [options]                 measures one workload, in an embedded cluster unless --url;
                             modes: throughput (default), latency, sequence, fan-out, waiting, list, entity-signals
                             (benchmark --help: every mode and its options)
+                  deadletters list|replay [options]                 shows the hub's dead letters, re-sends chosen ones
+                            (deadletters --help: the options)
                 options for every role: --bootstrap-servers host:port, --task-hub NAME, --dk.<setting> value
                 (settings can also be given as -Ddk.<setting>=value or DK_<SETTING> environment variables)""");
     }

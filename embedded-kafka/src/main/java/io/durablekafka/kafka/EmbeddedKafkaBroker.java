@@ -322,6 +322,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return ADVERTISED_HOST + ":" + port;
     }
 
+    /**
+     * The bootstrap servers of the broker that last ran on {@code dataDir} (it may or may not run now), for tools that
+     * talk to a local cluster without being told its address; empty when no broker has run there.
+     */
+    public static java.util.Optional<String> lastBootstrapServers(Path dataDir) {
+        String port = readState(dataDir).getProperty("port");
+        return port == null ? java.util.Optional.empty() : java.util.Optional.of(ADVERTISED_HOST + ":" + port);
+    }
+
     /** The directory holding the broker's state (a temporary one when started with {@code null}). */
     public Path dataDir() {
         return dataDir;
