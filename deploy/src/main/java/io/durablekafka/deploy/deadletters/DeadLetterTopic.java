@@ -59,6 +59,8 @@ final class DeadLetterTopic implements AutoCloseable {
         }
         this.partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition()))
                 .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+        consumer.assign(partitions);
+        consumer.pause(partitions);
     }
 
     /**
@@ -114,24 +116,31 @@ final class DeadLetterTopic implements AutoCloseable {
         return found.stream().filter(d -> d.offset() == offset).findFirst();
     }
 
-    /** The records of {@code tp} in [{@code start}, {@code end}), at most {@code max}. */
+    /**
+     * The records of {@code tp} in [{@code start}, {@code end}), at most {@code max}. The consumer keeps every
+     * partition assigned, paused but for the one being read: assigning anew while a fetch is out makes it warn.
+     */
     private List<DeadLetter> read(TopicPartition tp, long start, long end, int max) {
         List<DeadLetter> out = new ArrayList<>();
         if (start >= end) {
             return out;
         }
-        consumer.assign(List.of(tp));
         consumer.seek(tp, start);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (consumer.position(tp, TIMEOUT) < end && out.size() < max) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out reading " + tp + " from offset " + start + " to " + end);
-            }
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                if (r.offset() < end && out.size() < max) {
-                    out.add(DeadLetter.of(r));
+        consumer.resume(List.of(tp));
+        try {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (consumer.position(tp, TIMEOUT) < end && out.size() < max) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("timed out reading " + tp + " from offset " + start + " to " + end);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.partition() == tp.partition() && r.offset() < end && out.size() < max) {
+                        out.add(DeadLetter.of(r));
+                    }
                 }
             }
+        } finally {
+            consumer.pause(List.of(tp));
         }
         return out;
     }
