@@ -104,8 +104,9 @@ class ExternalProducerTest {
         awaitRuntimeStatus("bystander", "Running");
 
         Map<String, String> bad = new java.util.LinkedHashMap<>();
-        bad.put("bad-json|{\"type\":\"StartOrchestration\",\"v\":1,", "invalid record");
-        bad.put("unknown-type|{\"type\":\"FlyToTheMoon\",\"v\":1,\"instanceId\":\"unknown-type\"}", "invalid record");
+        bad.put("bad-json|{\"type\":\"StartOrchestration\",\"v\":1,", "invalid record: Unexpected end-of-input");
+        bad.put("unknown-type|{\"type\":\"FlyToTheMoon\",\"v\":1,\"instanceId\":\"unknown-type\"}",
+                "invalid record: Could not resolve type id 'FlyToTheMoon'");
         bad.put("newer-v|{\"type\":\"RaiseEvent\",\"v\":2,\"instanceId\":\"newer-v\",\"name\":\"x\",\"input\":1}",
                 "schema version 2 is newer");
         bad.put("key-a|{\"type\":\"RaiseEvent\",\"v\":1,\"instanceId\":\"key-b\",\"name\":\"x\",\"input\":1}",

@@ -219,7 +219,8 @@ class NodeTopologyTest {
     @CsvSource(delimiter = '|', textBlock = """
             not JSON                  | order-1    | this is not json                                                                    | invalid record
             JSON null                 | order-1    | null                                                                                | invalid record
-            an unknown type           | order-1    | {"type":"FlyToTheMoon","v":1,"instanceId":"order-1"}                                 | invalid record
+            an unknown type           | order-1    | {"type":"FlyToTheMoon","v":1,"instanceId":"order-1"}                                 | invalid record: Could not resolve type id
+            cut-off JSON              | order-1    | {"type":"RaiseEvent",                                                                | invalid record: Unexpected end-of-input
             a key that is not the ID  | order-1    | {"type":"RaiseEvent","v":1,"instanceId":"order-2","name":"x","input":1}              | differs from instanceId
             a newer schema version    | order-1    | {"type":"RaiseEvent","v":2,"instanceId":"order-1","name":"x","input":1}              | schema version 2
             a start for an entity ID  | @counter@c1| {"type":"StartOrchestration","v":1,"instanceId":"@counter@c1","name":"Hello"}       | is an entity ID
