@@ -15,6 +15,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -198,7 +200,58 @@ class ExternalProducerTest {
         deadletters(2, "list", "--limit", "none");
     }
 
+    /**
+     * The kafkajs recipe: examples/kafkajs (as docs/external-producers.md shows it) run by Node.js. Skipped when this
+     * machine has no Node.js or npm cannot install kafkajs (no network): it is a check of the recipe, not of the
+     * cluster, which the console producer covers.
+     */
+    @Test
+    void kafkajsStartsAndRaisesAsTheRecipeShows() throws Exception {
+        Path example = Path.of("..", "examples", "kafkajs");
+        String script = Files.readString(example.resolve("start-and-raise.mjs"));
+        assertTrue(Files.readString(DOC).contains(script), "docs/external-producers.md shows the tested script");
+        Path dir = Path.of("target", "kafkajs").toAbsolutePath();
+        Files.createDirectories(dir);
+        Files.copy(example.resolve("package.json"), dir.resolve("package.json"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(example.resolve("start-and-raise.mjs"), dir.resolve("start-and-raise.mjs"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Assumptions.assumeTrue(run(dir, Map.of(), 30, "node", "--version") == 0, "no Node.js here: kafkajs recipe not run");
+        if (!Files.isDirectory(dir.resolve("node_modules").resolve("kafkajs"))) {
+            Assumptions.assumeTrue(run(dir, Map.of(), 180, "npm", "install", "--no-audit", "--no-fund") == 0,
+                    "npm could not install kafkajs (no network?): kafkajs recipe not run; see " + dir.resolve("npm.log"));
+        }
+
+        int exit = run(dir, Map.of("KAFKA_BROKERS", SharedKafka.bootstrapServers(), "DK_TASK_HUB", cluster.hub), 120,
+                "node", "start-and-raise.mjs", "kafkajs-1");
+
+        assertEquals(0, exit, () -> "node start-and-raise.mjs: " + read(dir.resolve("node.log")));
+        JsonNode done = awaitDone("kafkajs-1");
+        assertEquals("approved", done.path("output").asText(), done.toString());
+        assertEquals(Map.of(), deadLetters.reasons("kafkajs-1"), "nothing dead-lettered");
+    }
+
     // ------------------------------------------------------------------------------------------ helpers
+
+    /**
+     * Runs a program in {@code dir} (output to {@code <dir>/<program>.log}); its exit code, -1 when it cannot be
+     * started (not installed), -2 when it did not end within {@code seconds}.
+     */
+    private static int run(Path dir, Map<String, String> env, int seconds, String... command) throws InterruptedException {
+        ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(command[0] + ".log").toFile()));
+        b.environment().putAll(env);
+        Process p;
+        try {
+            p = b.start();
+        } catch (IOException e) {
+            return -1;
+        }
+        try {
+            return p.waitFor(seconds, TimeUnit.SECONDS) ? p.exitValue() : -2;
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 
     /**
      * Kafka's console producer (what {@code kafka-console-producer.sh} runs) in a JVM of its own with the recipe's
