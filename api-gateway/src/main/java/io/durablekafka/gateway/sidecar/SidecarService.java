@@ -47,6 +47,7 @@ import io.durablekafka.common.messages.ResumeOrchestration;
 import io.durablekafka.common.messages.RewindOrchestration;
 import io.durablekafka.common.messages.SuspendOrchestration;
 import io.durablekafka.common.status.InstanceCommand;
+import io.durablekafka.common.status.RuntimeStatus;
 import io.durablekafka.gateway.api.ApiException;
 import io.durablekafka.gateway.api.EntityApi;
 import io.durablekafka.gateway.api.EntityOperations;
@@ -145,7 +146,7 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
     @Override
     public void waitForInstanceStart(GetInstanceRequest request, StreamObserver<GetInstanceResponse> responses) {
         await(request, responses, v -> v.isEmpty() || (!v.get().isPendingStart()
-                && v.get().runtimeStatus() != null && v.get().runtimeStatus() != io.durablekafka.common.status.RuntimeStatus.Pending));
+                && v.get().runtimeStatus() != null && v.get().runtimeStatus() != RuntimeStatus.Pending));
     }
 
     /** Answers once the instance has ended (Completed, Failed, Terminated, Canceled), or is gone. */
