@@ -71,6 +71,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
@@ -110,7 +111,7 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
         A result;
         try {
             result = operation.run(SidecarCalls.hub());
-        } catch (Exception | Error e) {
+        } catch (Exception e) {
             responses.onError(SidecarErrors.of(e));
             return;
         }
@@ -168,7 +169,7 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
         try {
             hub = SidecarCalls.hub();
             first = findOrchestration(hub, request.getInstanceId());
-        } catch (Exception | Error e) {
+        } catch (Exception e) {
             responses.onError(SidecarErrors.of(e));
             return;
         }
@@ -177,18 +178,27 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
             responses.onCompleted();
             return;
         }
-        awaitStep(hub, request, (ServerCallStreamObserver<GetInstanceResponse>) responses, settled,
-                Context.current().getDeadline());
+        var call = (ServerCallStreamObserver<GetInstanceResponse>) responses;
+        // The handler can only be set now, before this method returns: it drops whichever step is waiting.
+        AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
+        call.setOnCancelHandler(() -> {
+            CompletableFuture<?> wait = current.get();
+            if (wait != null) {
+                wait.cancel(false);
+            }
+        });
+        awaitStep(hub, request, call, settled, Context.current().getDeadline(), current);
     }
 
     private void awaitStep(HubServices hub, GetInstanceRequest request,
                            ServerCallStreamObserver<GetInstanceResponse> responses,
-                           Predicate<Optional<InstanceView>> settled, Deadline deadline) {
+                           Predicate<Optional<InstanceView>> settled, Deadline deadline,
+                           AtomicReference<CompletableFuture<?>> current) {
         Duration step = deadline == null ? UNBOUNDED_WAIT_STEP
                 : Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
         CompletableFuture<Optional<InstanceView>> wait =
                 hub.views().awaitInstanceAsync(request.getInstanceId(), settled, step);
-        responses.setOnCancelHandler(() -> wait.cancel(false));
+        current.set(wait);
         wait.whenComplete((view, failure) -> {
             if (responses.isCancelled() || wait.isCancelled()) {
                 return;
@@ -199,7 +209,7 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
                 responses.onNext(found(view, request.getGetInputsAndOutputs()));
                 responses.onCompleted();
             } else if (deadline == null) {
-                awaitStep(hub, request, responses, settled, null);
+                awaitStep(hub, request, responses, settled, null, current);
             } else {
                 responses.onError(Status.DEADLINE_EXCEEDED.withDescription("the instance '"
                         + request.getInstanceId() + "' did not get there before the call's deadline")
