@@ -5,6 +5,7 @@ import io.durablekafka.common.observability.Observability;
 import io.durablekafka.deploy.tracing.TracingSetup;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.gateway.sidecar.SidecarOptions;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.gateway.webhooks.WebhookSigner;
 import io.durablekafka.node.NodeOptions;
@@ -57,7 +58,12 @@ public final class LocalCluster implements AutoCloseable {
             GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames()).withPort(port);
             gateway = new Gateway(dataDir == null ? g : g.withDataDir(dataDir.resolve("gateway")), observability,
                     webhookOptions(settings, g, dataDir));
-            gateway.start();
+            SidecarOptions sidecar = SidecarOptions.fromSettings(settings);
+            if (port == 0 && settings.find(SidecarOptions.PORT).isEmpty()) {
+                // A cluster on any free HTTP port (tests, the benchmark) must not hold the SDKs' well-known port.
+                sidecar = sidecar.withPort(0);
+            }
+            gateway.withSidecar(sidecar).start();
             node.awaitRunning(Duration.ofSeconds(60));
             return new LocalCluster(node, worker, gateway, observability);
         } catch (RuntimeException e) {
@@ -106,6 +112,11 @@ public final class LocalCluster implements AutoCloseable {
 
     public String baseUrl() {
         return gateway.baseUrl();
+    }
+
+    /** The port of the Durable Task SDKs' gRPC endpoint, -1 when none is served. */
+    public int grpcPort() {
+        return gateway.grpcPort();
     }
 
     public OrchestratorNode node() {

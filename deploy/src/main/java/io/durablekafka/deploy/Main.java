@@ -90,6 +90,10 @@ public final class Main {
         System.out.println("  data directory: " + dataDir);
         System.out.println("  orchestrations: " + registry.orchestrationNames());
         System.out.println("  metrics:        " + cluster.baseUrl() + "/metrics (probes: /healthz, /readyz)");
+        if (cluster.grpcPort() >= 0) {
+            System.out.println("  gRPC (SDKs):    localhost:" + cluster.grpcPort()
+                    + " (Durable Task SDK clients, TaskHubSidecarService; docs/sdk-workers.md)");
+        }
         System.out.println("  webhook secret: " + cluster.webhookSecret() + " (completion callbacks, ?callbackUrl=)");
         System.out.println("  try:            curl -i -X POST " + cluster.baseUrl()
                 + "/runtime/webhooks/durabletask/orchestrators/HelloCities");

@@ -3,6 +3,7 @@ package io.durablekafka.deploy;
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.observability.ProbeResponses;
 import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.gateway.sidecar.SidecarOptions;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.node.NodeOptions;
 import io.durablekafka.worker.WorkerOptions;
@@ -75,6 +76,8 @@ public final class ProcessCluster implements AutoCloseable {
                 children.add(launch("worker", "worker-" + i, port, dataDir, dkOptions, bootstrapServers, null,
                         WorkerOptions.MANAGEMENT_PORT, String.valueOf(port)));
             }
+            // The gateways' gRPC ports follow each other like their HTTP ports (0 or negative: as given).
+            int grpcPort = Settings.of(dkOptions).getInt(SidecarOptions.PORT, SidecarOptions.DEFAULT_PORT);
             for (int i = 1; i <= gateways; i++) {
                 String name = "gateway-" + i;
                 // Like the one-process local cluster: callbacks to this machine allowed, one secret for all gateways
@@ -83,6 +86,7 @@ public final class ProcessCluster implements AutoCloseable {
                         Map.of(Settings.environmentVariable(WebhookOptions.SECRET), webhookSecret),
                         GatewayOptions.PORT, String.valueOf(firstPort + i - 1),
                         GatewayOptions.DATA_DIR, dataDir.resolve(name).toString(),
+                        SidecarOptions.PORT, String.valueOf(grpcPort <= 0 ? grpcPort : grpcPort + i - 1),
                         WebhookOptions.ALLOW_PRIVATE, dkOptions.getOrDefault(WebhookOptions.ALLOW_PRIVATE, "true")));
             }
             for (Child c : children) {

@@ -6,6 +6,7 @@ import io.durablekafka.common.observability.Observability;
 import io.durablekafka.deploy.tracing.TracingSetup;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.gateway.sidecar.SidecarOptions;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.node.NodeOptions;
 import io.durablekafka.node.OrchestratorNode;
@@ -59,7 +60,8 @@ public final class Role implements AutoCloseable {
                     GatewayOptions options = GatewayOptions.fromSettings(settings, registry.orchestrationNames(),
                             registry.entityNames());
                     running = new Gateway(options, observability,
-                            WebhookOptions.fromSettings(settings, options.taskHubs())).start();
+                            WebhookOptions.fromSettings(settings, options.taskHubs()))
+                            .withSidecar(SidecarOptions.fromSettings(settings)).start();
                 }
                 default -> throw new IllegalArgumentException("unknown role '" + role + "'");
             }
