@@ -19,6 +19,7 @@ import io.durablekafka.gateway.api.WebhookApi;
 import io.durablekafka.gateway.mcp.McpEndpoint;
 import io.durablekafka.gateway.publish.CommandPublisher;
 import io.durablekafka.gateway.push.EventStreams;
+import io.durablekafka.gateway.sidecar.SidecarCalls;
 import io.durablekafka.gateway.sidecar.SidecarOptions;
 import io.durablekafka.gateway.sidecar.SidecarServer;
 import io.durablekafka.gateway.sidecar.SidecarService;
@@ -185,8 +186,8 @@ public final class Gateway implements AutoCloseable {
             baseUrl = options.publicBaseUrl() != null ? options.publicBaseUrl() : "http://localhost:" + port;
             LOG.info("gateway of task hub(s) {} listening on port {} ({})", options.taskHubs(), port, baseUrl);
             if (sidecar.enabled()) {
-                sidecarServer = SidecarServer.start(new SidecarService(hubs, sidecar.workItems()), sidecar.port(),
-                        options.maxBodyBytes());
+                sidecarServer = SidecarServer.start(new SidecarService(instances.operations(), entities.operations(),
+                        sidecar.workItems()), new SidecarCalls(hubs), sidecar.port(), options.maxBodyBytes());
                 resources.push(sidecarServer);
                 LOG.info("gateway serving the Durable Task gRPC protocol on port {}", sidecarServer.port());
             }

@@ -185,6 +185,16 @@ final class TestCluster implements AutoCloseable {
         return g;
     }
 
+    /**
+     * Another gateway of the hub that also serves the Durable Task gRPC protocol as {@code sidecar} says (port 0:
+     * any free port; see {@link Gateway#grpcPort()}); closed with the cluster.
+     */
+    Gateway startSidecarGateway(io.durablekafka.gateway.sidecar.SidecarOptions sidecar) {
+        Gateway g = new Gateway(GatewayOptions.of(SharedKafka.bootstrapServers(), topics)).withSidecar(sidecar).start();
+        extraGateways.add(g);
+        return g;
+    }
+
     void stopGateway(Gateway g) {
         g.close();
         extraGateways.remove(g);

@@ -64,13 +64,32 @@ public final class Hubs {
 
     /** Runs the checks above and binds the hub, connection and key to the call. */
     void resolve(Call call) {
-        String requestedHub = blankToNull(call.query("taskHub"));
-        HubServices hub = requestedHub == null ? defaultHub : byName.get(requestedHub.toLowerCase(Locale.ROOT));
-
         String code = blankToNull(call.query("code"));
         if (code == null) {
             code = blankToNull(call.header(KEY_HEADER));
         }
+        HubServices hub = authorize(blankToNull(call.query("taskHub")), code);
+
+        String requestedConnection = blankToNull(call.query("connection"));
+        String connection = defaultConnection();
+        if (requestedConnection != null) {
+            connection = connections.stream().filter(requestedConnection::equalsIgnoreCase).findFirst()
+                    .orElseThrow(() -> ApiException.badRequest("UnknownConnection", "No connection named '"
+                            + requestedConnection + "' is configured. Configured connections: " + connections + "."));
+            connection = requestedConnection;
+        }
+        call.bind(hub, connection, code);
+    }
+
+    /**
+     * The hub a request names (null: the default hub), once its key is checked: the gateway-wide key or the hub's
+     * own, when either is configured.
+     *
+     * @param code the key the request carries, or null
+     * @throws ApiException 401 for a missing or wrong key, 404 for a hub this gateway does not serve
+     */
+    public HubServices authorize(String requestedHub, String code) {
+        HubServices hub = requestedHub == null ? defaultHub : byName.get(requestedHub.toLowerCase(Locale.ROOT));
         List<String> keys = new ArrayList<>(2);
         if (systemKey != null) {
             keys.add(systemKey);
@@ -84,16 +103,7 @@ public final class Hubs {
                     + requestedHub + "'. Served task hubs: " + byName.values().stream().map(HubServices::name).toList()
                     + ".");
         }
-
-        String requestedConnection = blankToNull(call.query("connection"));
-        String connection = defaultConnection();
-        if (requestedConnection != null) {
-            connection = connections.stream().filter(requestedConnection::equalsIgnoreCase).findFirst()
-                    .orElseThrow(() -> ApiException.badRequest("UnknownConnection", "No connection named '"
-                            + requestedConnection + "' is configured. Configured connections: " + connections + "."));
-            connection = requestedConnection;
-        }
-        call.bind(hub, connection, code);
+        return hub;
     }
 
     /**

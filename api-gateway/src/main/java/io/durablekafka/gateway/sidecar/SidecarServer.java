@@ -4,8 +4,12 @@ import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +20,11 @@ public final class SidecarServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SidecarServer.class);
 
     private final Server server;
+    private final ExecutorService executor;
 
-    private SidecarServer(Server server) {
+    private SidecarServer(Server server, ExecutorService executor) {
         this.server = server;
+        this.executor = executor;
     }
 
     /**
@@ -27,17 +33,23 @@ public final class SidecarServer implements AutoCloseable {
      * @param maxMessageBytes largest request message accepted (larger: RESOURCE_EXHAUSTED), as the HTTP API's
      *                        body limit
      */
-    public static SidecarServer start(BindableService service, int port, int maxMessageBytes) {
+    public static SidecarServer start(BindableService service, ServerInterceptor calls, int port,
+                                      int maxMessageBytes) {
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("dk-grpc-", 0).factory());
         Server server = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
-                .addService(service)
+                .addService(ServerInterceptors.intercept(service, calls))
+                // Client RPCs block on Kafka acks and view barriers: a virtual thread each, never a pool to drain.
+                .executor(executor)
                 .maxInboundMessageSize(maxMessageBytes)
                 .build();
         try {
             server.start();
         } catch (IOException e) {
+            executor.shutdown();
             throw new UncheckedIOException("cannot serve gRPC on port " + port + ": " + e.getMessage(), e);
         }
-        return new SidecarServer(server);
+        return new SidecarServer(server, executor);
     }
 
     /** The bound port. */
@@ -58,6 +70,7 @@ public final class SidecarServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
+        executor.shutdown();
         LOG.debug("gRPC server on port {} stopped", server.getPort());
     }
 }
