@@ -61,6 +61,9 @@ public final class LocalCluster implements AutoCloseable {
             worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry, observability);
             worker.start();
             GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames()).withPort(port);
+            if (nodeOptions.engine().sdkWorkers()) {
+                g = g.withKnownOrchestrations(java.util.Set.of()); // SDK workers bring orchestrations of their own
+            }
             gateway = new Gateway(dataDir == null ? g : g.withDataDir(dataDir.resolve("gateway")), observability,
                     webhookOptions(settings, g, dataDir));
             SidecarOptions sidecar = SidecarOptions.fromSettings(settings);
