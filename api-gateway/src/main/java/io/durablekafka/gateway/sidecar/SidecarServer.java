@@ -60,6 +60,7 @@ public final class SidecarServer implements AutoCloseable {
     /** Stops taking calls and ends the open ones (long waits, work-item streams) after a short grace. */
     @Override
     public void close() {
+        int port = server.getPort(); // not readable once the server terminated
         server.shutdown();
         try {
             if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
@@ -71,6 +72,6 @@ public final class SidecarServer implements AutoCloseable {
             server.shutdownNow();
         }
         executor.shutdown();
-        LOG.debug("gRPC server on port {} stopped", server.getPort());
+        LOG.debug("gRPC server on port {} stopped", port);
     }
 }
