@@ -39,7 +39,8 @@ final class SdkBenchWorkers implements AutoCloseable {
                     }))
                     .addActivity(activity(SAY_HELLO, ctx -> "Hello " + ctx.getInput(String.class) + "!"))
                     .build();
-            w.start();
+            // Its own loop retries the connection forever, on a thread that would keep this JVM alive: a daemon one.
+            Thread.ofPlatform().name("sdk-bench-worker-" + i).daemon().start(w::startAndBlock);
             workers.add(w);
         }
         return new SdkBenchWorkers(workers);
