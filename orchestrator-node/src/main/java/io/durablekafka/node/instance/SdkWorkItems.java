@@ -81,6 +81,12 @@ final class SdkWorkItems {
                 || !d.executionId().equals(c.executionId()) || c.workSeq() != w.seq()) {
             return null;
         }
+        if (d.status() == RuntimeStatus.Suspended) {
+            // Suspended since the work item went out: the code must not move on now. Its events are kept, ahead of
+            // the ones kept since, and make a new work item on resume.
+            setAside(d, w);
+            return null;
+        }
         d.cancelTimer(WORK_TIMER);
         d.setSdkWork(new SdkWork(w.seq(), List.of(), w.waiting(), null));
         List<HistoryEvent> appended = new ArrayList<>(w.inFlight());
@@ -125,7 +131,19 @@ final class SdkWorkItems {
         }
     }
 
+    private void setAside(InstanceDraft d, SdkWork w) {
+        d.cancelTimer(WORK_TIMER);
+        List<HistoryEvent> keptSince = d.takeDeferred();
+        concat(w.inFlight(), w.waiting()).forEach(d::defer);
+        keptSince.forEach(d::defer);
+        d.setSdkWork(new SdkWork(w.seq(), List.of(), List.of(), null));
+    }
+
     private void reissue(InstanceDraft d, SdkWork w) {
+        if (d.status() == RuntimeStatus.Suspended) {
+            setAside(d, w);
+            return;
+        }
         d.cancelTimer(WORK_TIMER);
         issue(d, w.seq(), concat(w.inFlight(), w.waiting()));
     }

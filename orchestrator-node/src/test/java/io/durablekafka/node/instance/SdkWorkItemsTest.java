@@ -176,6 +176,24 @@ class SdkWorkItemsTest {
     }
 
     @Test
+    void anAnswerThatArrivesWhileSuspendedIsSetAsideAndTheWorkIsIssuedAgainOnResume() {
+        OrchestratorWorkItem first = workItem(h.send(start("SdkHello")).step());
+        h.send(new io.durablekafka.common.messages.SuspendOrchestration(ID, "pause"));
+        h.send(new RaiseEvent(ID, "later", null));
+        StepResult answered = h.send(answer(first, List.of(), completed("too early"))).step();
+        assertTrue(answered.effects().stream().noneMatch(e -> e instanceof Effect.IssueWork));
+        assertEquals(RuntimeStatus.Suspended, h.instance(ID).status());
+        assertTrue(h.timers.isEmpty(), "no deadline while nothing is out");
+
+        OrchestratorWorkItem again = workItem(h.send(new io.durablekafka.common.messages.ResumeOrchestration(ID, "go")).step());
+        assertEquals(2, again.workSeq());
+        assertInstanceOf(HistoryEvent.ExecutionStarted.class, again.newEvents().getFirst());
+        assertEquals("later", ((HistoryEvent.EventRaised) again.newEvents().get(1)).name());
+        h.send(answer(again, List.of(), completed("done")));
+        assertEquals(RuntimeStatus.Completed, h.instance(ID).status());
+    }
+
+    @Test
     void registeredOrchestrationsStillRunInProcess() {
         StepResult step = h.send(start("InProcess")).step();
         assertTrue(EngineHarness.effects(step, Effect.IssueWork.class).isEmpty());
