@@ -25,8 +25,10 @@ import io.durablekafka.gateway.sidecar.SidecarOptions;
 import io.durablekafka.kafka.Conditions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -306,6 +308,34 @@ class SidecarClientTest {
         var cleaned = stub.cleanEntityStorage(OrchestratorService.CleanEntityStorageRequest.newBuilder()
                 .setRemoveEmptyEntities(true).setReleaseOrphanedLocks(true).build());
         assertFalse(cleaned.hasContinuationToken());
+    }
+
+    @Test
+    void theTaskHubAndTheKeyComeFromTheCallMetadata() throws InterruptedException {
+        Gateway keyed = cluster.startSidecarGateway(o -> o.withSystemKey("s3cret"), SidecarOptions.onPort(0));
+        ManagedChannel keyedChannel = ManagedChannelBuilder.forAddress("localhost", keyed.grpcPort()).usePlaintext()
+                .build();
+        try {
+            var request = OrchestratorService.GetInstanceRequest.newBuilder().setInstanceId(newId("any")).build();
+            var anonymous = TaskHubSidecarServiceGrpc.newBlockingStub(keyedChannel);
+            StatusRuntimeException noKey = assertThrows(StatusRuntimeException.class, () -> anonymous.getInstance(request));
+            assertEquals(Status.Code.UNAUTHENTICATED, noKey.getStatus().getCode(), noKey::toString);
+
+            Metadata key = new Metadata();
+            key.put(Metadata.Key.of("x-functions-key", Metadata.ASCII_STRING_MARSHALLER), "s3cret");
+            var withKey = anonymous.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(key));
+            assertFalse(withKey.getInstance(request).getExists());
+
+            Metadata otherHub = new Metadata();
+            otherHub.merge(key);
+            otherHub.put(Metadata.Key.of("taskhub", Metadata.ASCII_STRING_MARSHALLER), "NoSuchHub");
+            StatusRuntimeException unknownHub = assertThrows(StatusRuntimeException.class, () -> anonymous
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(otherHub)).getInstance(request));
+            assertEquals(Status.Code.NOT_FOUND, unknownHub.getStatus().getCode(), unknownHub::toString);
+        } finally {
+            keyedChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            cluster.stopGateway(keyed);
+        }
     }
 
     @Test

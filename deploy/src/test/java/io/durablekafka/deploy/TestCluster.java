@@ -199,7 +199,14 @@ final class TestCluster implements AutoCloseable {
      * any free port; see {@link Gateway#grpcPort()}); closed with the cluster.
      */
     Gateway startSidecarGateway(io.durablekafka.gateway.sidecar.SidecarOptions sidecar) {
-        Gateway g = new Gateway(GatewayOptions.of(SharedKafka.bootstrapServers(), topics)).withSidecar(sidecar).start();
+        return startSidecarGateway(java.util.function.UnaryOperator.identity(), sidecar);
+    }
+
+    /** As {@link #startSidecarGateway(io.durablekafka.gateway.sidecar.SidecarOptions)}, with options of its own. */
+    Gateway startSidecarGateway(java.util.function.UnaryOperator<GatewayOptions> options,
+                                io.durablekafka.gateway.sidecar.SidecarOptions sidecar) {
+        Gateway g = new Gateway(options.apply(GatewayOptions.of(SharedKafka.bootstrapServers(), topics)))
+                .withSidecar(sidecar).start();
         extraGateways.add(g);
         return g;
     }

@@ -3,30 +3,20 @@ package io.durablekafka.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.messages.ReleaseEntityLock;
 import io.durablekafka.common.messages.SignalEntity;
 import io.durablekafka.common.serde.Json;
-import io.durablekafka.common.store.EntityLockHolder;
 import io.durablekafka.gateway.views.EntityQuery;
 import io.durablekafka.gateway.views.EntityView;
-import io.durablekafka.gateway.views.InstanceView;
 import io.durablekafka.gateway.views.Page;
-import io.durablekafka.gateway.views.ReadViews;
 import io.durablekafka.sdk.EntityInstanceId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The durable entity operations of the Durable Functions HTTP API: signal ({@code POST}), delete

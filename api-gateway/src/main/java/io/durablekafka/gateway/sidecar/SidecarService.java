@@ -47,6 +47,7 @@ import io.durablekafka.common.messages.ResumeOrchestration;
 import io.durablekafka.common.messages.RewindOrchestration;
 import io.durablekafka.common.messages.SuspendOrchestration;
 import io.durablekafka.common.status.InstanceCommand;
+import io.durablekafka.common.status.RuntimeStatus;
 import io.durablekafka.gateway.api.ApiException;
 import io.durablekafka.gateway.api.EntityApi;
 import io.durablekafka.gateway.api.EntityOperations;
@@ -70,6 +71,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
@@ -109,7 +111,7 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
         A result;
         try {
             result = operation.run(SidecarCalls.hub());
-        } catch (Exception | Error e) {
+        } catch (Exception e) {
             responses.onError(SidecarErrors.of(e));
             return;
         }
@@ -145,7 +147,7 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
     @Override
     public void waitForInstanceStart(GetInstanceRequest request, StreamObserver<GetInstanceResponse> responses) {
         await(request, responses, v -> v.isEmpty() || (!v.get().isPendingStart()
-                && v.get().runtimeStatus() != null && v.get().runtimeStatus() != io.durablekafka.common.status.RuntimeStatus.Pending));
+                && v.get().runtimeStatus() != null && v.get().runtimeStatus() != RuntimeStatus.Pending));
     }
 
     /** Answers once the instance has ended (Completed, Failed, Terminated, Canceled), or is gone. */
@@ -167,7 +169,7 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
         try {
             hub = SidecarCalls.hub();
             first = findOrchestration(hub, request.getInstanceId());
-        } catch (Exception | Error e) {
+        } catch (Exception e) {
             responses.onError(SidecarErrors.of(e));
             return;
         }
@@ -176,18 +178,27 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
             responses.onCompleted();
             return;
         }
-        awaitStep(hub, request, (ServerCallStreamObserver<GetInstanceResponse>) responses, settled,
-                Context.current().getDeadline());
+        var call = (ServerCallStreamObserver<GetInstanceResponse>) responses;
+        // The handler can only be set now, before this method returns: it drops whichever step is waiting.
+        AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
+        call.setOnCancelHandler(() -> {
+            CompletableFuture<?> wait = current.get();
+            if (wait != null) {
+                wait.cancel(false);
+            }
+        });
+        awaitStep(hub, request, call, settled, Context.current().getDeadline(), current);
     }
 
     private void awaitStep(HubServices hub, GetInstanceRequest request,
                            ServerCallStreamObserver<GetInstanceResponse> responses,
-                           Predicate<Optional<InstanceView>> settled, Deadline deadline) {
+                           Predicate<Optional<InstanceView>> settled, Deadline deadline,
+                           AtomicReference<CompletableFuture<?>> current) {
         Duration step = deadline == null ? UNBOUNDED_WAIT_STEP
                 : Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
         CompletableFuture<Optional<InstanceView>> wait =
                 hub.views().awaitInstanceAsync(request.getInstanceId(), settled, step);
-        responses.setOnCancelHandler(() -> wait.cancel(false));
+        current.set(wait);
         wait.whenComplete((view, failure) -> {
             if (responses.isCancelled() || wait.isCancelled()) {
                 return;
@@ -198,7 +209,7 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
                 responses.onNext(found(view, request.getGetInputsAndOutputs()));
                 responses.onCompleted();
             } else if (deadline == null) {
-                awaitStep(hub, request, responses, settled, null);
+                awaitStep(hub, request, responses, settled, null, current);
             } else {
                 responses.onError(Status.DEADLINE_EXCEEDED.withDescription("the instance '"
                         + request.getInstanceId() + "' did not get there before the call's deadline")
