@@ -30,7 +30,11 @@ public final class LocalCluster implements AutoCloseable {
     private final Gateway gateway;
     private final Observability observability;
 
-    private LocalCluster(OrchestratorNode node, ActivityWorker worker, Gateway gateway, Observability observability) {
+    private final AutoCloseable sdkWorkers;
+
+    private LocalCluster(OrchestratorNode node, ActivityWorker worker, Gateway gateway, Observability observability,
+                         AutoCloseable sdkWorkers) {
+        this.sdkWorkers = sdkWorkers;
         this.node = node;
         this.worker = worker;
         this.gateway = gateway;
@@ -51,11 +55,15 @@ public final class LocalCluster implements AutoCloseable {
         OrchestratorNode node = null;
         ActivityWorker worker = null;
         Gateway gateway = null;
+        io.durablekafka.gateway.sidecar.workitems.SdkWorkers sdkWorkers = null;
         try {
             node = new OrchestratorNode(nodeOptions, registry, observability).start();
             worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry, observability);
             worker.start();
             GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames()).withPort(port);
+            if (nodeOptions.engine().sdkWorkers()) {
+                g = g.withKnownOrchestrations(java.util.Set.of()); // SDK workers bring orchestrations of their own
+            }
             gateway = new Gateway(dataDir == null ? g : g.withDataDir(dataDir.resolve("gateway")), observability,
                     webhookOptions(settings, g, dataDir));
             SidecarOptions sidecar = SidecarOptions.fromSettings(settings);
@@ -63,11 +71,17 @@ public final class LocalCluster implements AutoCloseable {
                 // A cluster on any free HTTP port (tests, the benchmark) must not hold the SDKs' well-known port.
                 sidecar = sidecar.withPort(0);
             }
+            if (nodeOptions.engine().sdkWorkers()) {
+                // The same switch that makes the node hand unknown orchestrations to SDK workers relays them here.
+                sdkWorkers = io.durablekafka.gateway.sidecar.workitems.SdkWorkers.forGateway(g);
+                sidecar = sidecar.withWorkItems(sdkWorkers);
+            }
             gateway.withSidecar(sidecar).start();
             node.awaitRunning(Duration.ofSeconds(60));
-            return new LocalCluster(node, worker, gateway, observability);
+            return new LocalCluster(node, worker, gateway, observability, sdkWorkers);
         } catch (RuntimeException e) {
             Closeables.closeQuietly(gateway);
+            Closeables.closeQuietly(sdkWorkers);
             Closeables.closeQuietly(worker);
             Closeables.closeQuietly(node);
             observability.close();
@@ -126,6 +140,7 @@ public final class LocalCluster implements AutoCloseable {
     @Override
     public void close() {
         Closeables.closeQuietly(gateway);
+        Closeables.closeQuietly(sdkWorkers);
         Closeables.closeQuietly(worker);
         Closeables.closeQuietly(node);
         observability.close();

@@ -25,8 +25,12 @@ public final class Role implements AutoCloseable {
     private final Observability observability;
     private final AutoCloseable running;
     private final ManagementServer management;
+    /** The gateway's relay of SDK work items (null: none), closed after the gateway. */
+    private final AutoCloseable sdkRelay;
 
-    private Role(String name, Observability observability, AutoCloseable running, ManagementServer management) {
+    private Role(String name, Observability observability, AutoCloseable running, ManagementServer management,
+                 AutoCloseable sdkRelay) {
+        this.sdkRelay = sdkRelay;
         this.name = name;
         this.observability = observability;
         this.running = running;
@@ -38,6 +42,7 @@ public final class Role implements AutoCloseable {
         Observability observability = Observability.forProcess(TracingSetup.fromEnvironment(role));
         AutoCloseable running = null;
         ManagementServer management = null;
+        io.durablekafka.gateway.sidecar.workitems.SdkWorkers sdkRelay = null;
         try {
             switch (role) {
                 case "node" -> {
@@ -59,15 +64,23 @@ public final class Role implements AutoCloseable {
                 case "gateway" -> {
                     GatewayOptions options = GatewayOptions.fromSettings(settings, registry.orchestrationNames(),
                             registry.entityNames());
+                    SidecarOptions sidecar = SidecarOptions.fromSettings(settings);
+                    if (Boolean.parseBoolean(settings.find(NodeOptions.SDK_WORKERS).orElse("false"))) {
+                        // The hub's SDK workers: any orchestration name, work items relayed (docs/sdk-workers.md).
+                        options = options.withKnownOrchestrations(java.util.Set.of());
+                        sdkRelay = io.durablekafka.gateway.sidecar.workitems.SdkWorkers.forGateway(options);
+                        sidecar = sidecar.withWorkItems(sdkRelay);
+                    }
                     running = new Gateway(options, observability,
                             WebhookOptions.fromSettings(settings, options.taskHubs()))
-                            .withSidecar(SidecarOptions.fromSettings(settings)).start();
+                            .withSidecar(sidecar).start();
                 }
                 default -> throw new IllegalArgumentException("unknown role '" + role + "'");
             }
-            return new Role(role, observability, running, management);
+            return new Role(role, observability, running, management, sdkRelay);
         } catch (RuntimeException | Error e) {
             Closeables.closeQuietly(running);
+            Closeables.closeQuietly(sdkRelay);
             Closeables.closeQuietly(management);
             observability.close();
             throw e;
@@ -106,6 +119,7 @@ public final class Role implements AutoCloseable {
     @Override
     public void close() {
         Closeables.closeQuietly(running);
+        Closeables.closeQuietly(sdkRelay);
         Closeables.closeQuietly(management);
         observability.close();
     }

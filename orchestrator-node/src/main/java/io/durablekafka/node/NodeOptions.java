@@ -31,6 +31,10 @@ public record NodeOptions(String bootstrapServers, TopicNames topics, int partit
     public static final String EXECUTION_CACHE_SIZE = "dk.node.execution.cache.size";
     public static final String YIELD_TIMEOUT_MS = "dk.node.yield.timeout.ms";
     public static final String TASK_QUEUES = "dk.node.task.queues";
+    /** Orchestrations the node's registry does not know run on out-of-process SDK workers (docs/sdk-workers-worker.md). */
+    public static final String SDK_WORKERS = "dk.node.sdk.workers";
+    /** How long an SDK orchestrator work item may stay unanswered before the node issues it again. */
+    public static final String SDK_WORK_TIMEOUT_MS = "dk.node.sdk.work.timeout.ms";
     /**
      * Port of the node's management endpoints (/metrics, /healthz, /readyz) when it runs as a role of its own:
      * default {@value #DEFAULT_MANAGEMENT_PORT}, 0 any free port, negative none. Read by the launcher.
@@ -44,6 +48,9 @@ public record NodeOptions(String bootstrapServers, TopicNames topics, int partit
                 .map(String::trim).filter(s -> !s.isEmpty()).forEach(queues::add));
         EngineSettings engine = new EngineSettings(settings.getInt(EXECUTION_CACHE_SIZE, 2000),
                 Duration.ofMillis(settings.getLong(YIELD_TIMEOUT_MS, 30_000)), queues);
+        if (Boolean.parseBoolean(settings.find(SDK_WORKERS).orElse("false"))) {
+            engine = engine.withSdkWorkers(Duration.ofMillis(settings.getLong(SDK_WORK_TIMEOUT_MS, 60_000)));
+        }
         return new NodeOptions(settings.bootstrapServers(), new TopicNames(settings.taskHub()), settings.partitions(),
                 settings.replicationFactor(), settings.find(STATE_DIR).map(Path::of).orElse(null),
                 settings.getInt(STREAM_THREADS, 1), Duration.ofMillis(settings.getLong(COMMIT_INTERVAL_MS, 100)),
