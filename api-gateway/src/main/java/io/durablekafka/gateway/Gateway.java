@@ -163,9 +163,10 @@ public final class Gateway implements AutoCloseable {
             resources.push(mcp);
             // Closed before the server stops, so open streams end cleanly instead of being cut.
             resources.push(streams);
-            port = http.start(options.port());
+            port = http.start(options.bindHost(), options.port());
             baseUrl = options.publicBaseUrl() != null ? options.publicBaseUrl() : "http://localhost:" + port;
-            LOG.info("gateway of task hub(s) {} listening on port {} ({})", options.taskHubs(), port, baseUrl);
+            LOG.info("gateway of task hub(s) {} listening on port {}, {} ({})", options.taskHubs(), port,
+                    options.bindHost(), baseUrl);
             return this;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -244,6 +245,14 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("the gateway is not started");
         }
         return port;
+    }
+
+    /** The addresses the HTTP port listens on (after {@link #start()}). */
+    public List<java.net.InetSocketAddress> boundAddresses() {
+        if (http == null || port < 0) {
+            throw new IllegalStateException("the gateway is not started");
+        }
+        return http.boundAddresses();
     }
 
     /** The base URL of the management URLs handed to clients. */
