@@ -223,8 +223,10 @@ public record BindHost(String host) {
 
     @Override
     public String toString() {
-        return isLoopback() && LOOPBACK_NAMES.contains(host) ? "loopback (" + addresses().stream()
-                .map(InetAddress::getHostAddress).toList() + ")" : isAny() ? "every interface" : host;
+        if (LOOPBACK_NAMES.contains(host)) {
+            return addresses().size() > 1 ? "loopback (127.0.0.1 and ::1)" : "loopback (127.0.0.1)";
+        }
+        return isAny() ? "every interface" : host;
     }
 
     private static byte[] ipv6Loopback() {
