@@ -43,8 +43,9 @@ final class GatewayAccess {
         boolean allowed = allow != null ? Boolean.parseBoolean(allow.strip())
                 : anonymousOnLoopback && options.bindHost().isLoopback();
         if (!allowed) {
-            throw new KeyRequired("the gateway would serve task hub(s) " + open + " without a key, to anyone"
-                    + " who reaches " + options.bindHost() + ". Set a system key (" + GatewayOptions.SYSTEM_KEY
+            throw new KeyRequired("the gateway would serve task hub(s) " + open + " without a key: anyone who"
+                    + " reaches it (listening on " + options.bindHost() + ") could start, read and purge their"
+                    + " instances. Set a system key (" + GatewayOptions.SYSTEM_KEY
                     + ", environment " + Settings.environmentVariable(GatewayOptions.SYSTEM_KEY) + ", or "
                     + GatewayOptions.HUB_SYSTEM_KEY_PREFIX + "<hub>; clients pass it as ?code= or the x-functions-key"
                     + " header), or serve without one on purpose with " + GatewayOptions.ALLOW_ANONYMOUS + "=true ("
