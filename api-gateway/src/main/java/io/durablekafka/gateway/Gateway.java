@@ -182,14 +182,17 @@ public final class Gateway implements AutoCloseable {
             resources.push(mcp);
             // Closed before the server stops, so open streams end cleanly instead of being cut.
             resources.push(streams);
-            port = http.start(options.port());
+            port = http.start(options.bindHost(), options.port());
             baseUrl = options.publicBaseUrl() != null ? options.publicBaseUrl() : "http://localhost:" + port;
-            LOG.info("gateway of task hub(s) {} listening on port {} ({})", options.taskHubs(), port, baseUrl);
+            LOG.info("gateway of task hub(s) {} listening on port {}, {} ({})", options.taskHubs(), port,
+                    options.bindHost(), baseUrl);
             if (sidecar.enabled()) {
                 sidecarServer = SidecarServer.start(new SidecarService(instances.operations(), entities.operations(),
-                        sidecar.workItems()), new SidecarCalls(hubs), sidecar.port(), options.maxBodyBytes());
+                        sidecar.workItems()), new SidecarCalls(hubs), options.bindHost(), sidecar.port(),
+                        options.maxBodyBytes());
                 resources.push(sidecarServer);
-                LOG.info("gateway serving the Durable Task gRPC protocol on port {}", sidecarServer.port());
+                LOG.info("gateway serving the Durable Task gRPC protocol on port {}, {}", sidecarServer.port(),
+                        options.bindHost());
             }
             return this;
         } catch (InterruptedException e) {
@@ -275,6 +278,14 @@ public final class Gateway implements AutoCloseable {
     public int grpcPort() {
         SidecarServer server = sidecarServer;
         return server == null ? -1 : server.port();
+    }
+
+    /** The addresses the HTTP port listens on (after {@link #start()}). */
+    public List<java.net.InetSocketAddress> boundAddresses() {
+        if (http == null || port < 0) {
+            throw new IllegalStateException("the gateway is not started");
+        }
+        return http.boundAddresses();
     }
 
     /** The base URL of the management URLs handed to clients. */

@@ -1,5 +1,6 @@
 package io.durablekafka.deploy;
 
+import io.durablekafka.common.config.BindHost;
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.observability.Observability;
 import io.durablekafka.deploy.tracing.TracingSetup;
@@ -43,9 +44,16 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * Starts node, worker and gateway. With a {@code dataDir}, node state and gateway views live under it and
-     * survive a restart; without, they live in temporary directories.
+     * survive a restart; without, they live in temporary directories. The gateway listens on loopback unless
+     * {@value BindHost#SETTING} says otherwise, and needs no key there ({@link GatewayAccess}).
+     *
+     * @throws IllegalStateException when the gateway would serve beyond loopback without a key and without
+     *                               {@value GatewayOptions#ALLOW_ANONYMOUS}
      */
     public static LocalCluster start(Settings settings, FunctionRegistry registry, int port, Path dataDir) {
+        GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames())
+                .withPort(port).withBindHost(bindHost(settings));
+        GatewayAccess.check(g, settings, true);
         NodeOptions nodeOptions = NodeOptions.fromSettings(settings, registry);
         if (dataDir != null) {
             nodeOptions = nodeOptions.withStateDir(dataDir.resolve("node"));
@@ -60,7 +68,6 @@ public final class LocalCluster implements AutoCloseable {
             node = new OrchestratorNode(nodeOptions, registry, observability).start();
             worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry, observability);
             worker.start();
-            GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames()).withPort(port);
             if (nodeOptions.engine().sdkWorkers()) {
                 g = g.withKnownOrchestrations(java.util.Set.of()); // SDK workers bring orchestrations of their own
             }
@@ -87,6 +94,11 @@ public final class LocalCluster implements AutoCloseable {
             observability.close();
             throw e;
         }
+    }
+
+    /** Where a local cluster's listeners bind: {@value BindHost#SETTING}, else loopback. */
+    static BindHost bindHost(Settings settings) {
+        return BindHost.fromSettings(settings, BindHost.loopback());
     }
 
     /**
@@ -131,6 +143,10 @@ public final class LocalCluster implements AutoCloseable {
     /** The port of the Durable Task SDKs' gRPC endpoint, -1 when none is served. */
     public int grpcPort() {
         return gateway.grpcPort();
+    }
+
+    public Gateway gateway() {
+        return gateway;
     }
 
     public OrchestratorNode node() {

@@ -1,5 +1,6 @@
 package io.durablekafka.deploy;
 
+import io.durablekafka.common.config.BindHost;
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.observability.ManagementServer;
 import io.durablekafka.common.observability.Observability;
@@ -64,6 +65,7 @@ public final class Role implements AutoCloseable {
                 case "gateway" -> {
                     GatewayOptions options = GatewayOptions.fromSettings(settings, registry.orchestrationNames(),
                             registry.entityNames());
+                    GatewayAccess.check(options, settings, false);
                     SidecarOptions sidecar = SidecarOptions.fromSettings(settings);
                     if (Boolean.parseBoolean(settings.find(NodeOptions.SDK_WORKERS).orElse("false"))) {
                         // The hub's SDK workers: any orchestration name, work items relayed (docs/sdk-workers.md).
@@ -87,11 +89,14 @@ public final class Role implements AutoCloseable {
         }
     }
 
-    /** The management server on the role's port setting: absent the default, 0 any free port, negative none. */
+    /**
+     * The management server on the role's port setting (absent the default, 0 any free port, negative none), on the
+     * addresses of {@value BindHost#SETTING} (default: every interface).
+     */
     private static ManagementServer serve(Observability observability, Settings settings, String key,
                                           int defaultPort) {
         int port = settings.getInt(key, defaultPort);
-        return port < 0 ? null : ManagementServer.start(observability, port);
+        return port < 0 ? null : ManagementServer.start(observability, BindHost.fromSettings(settings, BindHost.any()), port);
     }
 
     public String name() {

@@ -1,7 +1,6 @@
 package io.durablekafka.gateway.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import io.durablekafka.common.config.Secrets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,19 +129,9 @@ public final class Hubs {
             throw new ApiException(401, "Unauthorized", "This API requires a system key: pass it as the 'code' "
                     + "query parameter or in the '" + KEY_HEADER + "' header.");
         }
-        if (!matchesAny(code, keys)) {
+        if (!Secrets.matchesAny(code, keys)) {
             throw new ApiException(401, "Unauthorized", "The system key is not valid" + invalidSuffix);
         }
-    }
-
-    private static boolean matchesAny(String code, List<String> keys) {
-        byte[] given = code.getBytes(StandardCharsets.UTF_8);
-        boolean match = false;
-        for (String key : keys) {
-            // Constant time per key, and every key is compared: the answer's timing tells nothing.
-            match |= MessageDigest.isEqual(given, key.getBytes(StandardCharsets.UTF_8));
-        }
-        return match;
     }
 
     static String blankToNull(String s) {
