@@ -41,6 +41,10 @@ public final class LocalCluster implements AutoCloseable {
      * survive a restart; without, they live in temporary directories.
      */
     public static LocalCluster start(Settings settings, FunctionRegistry registry, int port, Path dataDir) {
+        if (settings.find(NodeOptions.STANDBY_REPLICAS).isEmpty()) {
+            // One node: no other node could hold a standby, and Kafka Streams would warn of that at every rebalance.
+            settings = settings.with(NodeOptions.STANDBY_REPLICAS, "0");
+        }
         NodeOptions nodeOptions = NodeOptions.fromSettings(settings, registry);
         if (dataDir != null) {
             nodeOptions = nodeOptions.withStateDir(dataDir.resolve("node"));
