@@ -64,10 +64,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Chaos under load: every role in a process of its own on one broker (the shared embedded one): three orchestrator
- * nodes (one standby replica per partition, static membership, 6 s session timeout), two activity workers and two
- * gateways, as {@code Main node|worker|gateway} child JVMs. While a mixed load runs (activity sequences, fan-outs,
- * durable timers, sub-orchestrations, orchestrations that signal entities, and entity signals over HTTP):
+ * Chaos under load: the roles in processes of their own on one broker (the shared embedded one): three orchestrator
+ * nodes with the default failover settings (one standby replica per partition, 10 s session timeout) and static
+ * membership, two activity workers and a gateway as {@code Main node|worker|gateway} child JVMs, and a second
+ * gateway in this JVM. While a mixed load runs (activity sequences, fan-outs, durable timers, sub-orchestrations,
+ * orchestrations that signal entities, and entity signals over HTTP; it backs off while too many requests are open):
  * <ol>
  *   <li><b>measured failover</b>: a node is killed with -9 and kept down until its partitions run on the others
  *       (probe instances started on them right after the kill come past Pending), then restarted on its state
@@ -76,8 +77,8 @@ import org.junit.jupiter.api.Timeout;
  *       before its session expires) or a few seconds later (after its partitions moved);</li>
  *   <li><b>a worker killed mid-activity</b>: the worker that runs {@code SlowHello} is killed while the activity
  *       holds; the request is delivered again to another worker, and the orchestration sees one result;</li>
- *   <li><b>a gateway killed mid-request</b>: gateway-2 is killed while start requests that wait for completion
- *       ({@code ?timeout=}) are open on it; the clients retry on gateway-1 with the same instance IDs.</li>
+ *   <li><b>a gateway killed mid-request</b>: the gateway process is killed while start requests that wait for
+ *       completion ({@code ?timeout=}) are open on it; the clients retry on the other with the same instance IDs.</li>
  * </ol>
  * Then every instance must have completed with the right output and exactly one stored history event per step (the
  * nodes' state changelog, read_committed), and every counter must hold exactly the number of signals sent to it.
@@ -85,8 +86,8 @@ import org.junit.jupiter.api.Timeout;
  * <p>
  * Everything goes to {@code target/chaos-test-logs/}: {@code timeline.log} (this test, with the failover figures),
  * one log per process launch, and {@code failures.log} with the details of what went wrong. Manual runs can change
- * the cluster with {@code -Ddk.chaos.standby.replicas=0} and {@code -Ddk.chaos.transaction.timeout.ms=10000}
- * (figures in docs/failover.md).
+ * the nodes' settings with {@code -Ddk.chaos.standby.replicas=0}, {@code -Ddk.chaos.session.timeout.ms=...} and
+ * {@code -Ddk.chaos.transaction.timeout.ms=...} (figures in docs/failover.md).
  */
 @Tag("chaos")
 // A guard against a hang only: every wait inside has its own deadline.
@@ -156,7 +157,7 @@ class ChaosTest {
     private final List<RoleProcess> launched = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, AtomicInteger> launches = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+            .connectTimeout(Duration.ofSeconds(20)).build();
     /** The nodes' failover settings: the defaults unless a manual run gives others. */
     private final String standbyReplicas = System.getProperty("dk.chaos.standby.replicas",
             String.valueOf(NodeOptions.DEFAULT_STANDBY_REPLICAS));
@@ -252,7 +253,9 @@ class ChaosTest {
 
         // ------------------------------------------------------------------ the load
         AtomicInteger tick = new AtomicInteger();
+        Object tickLock = new Object();
         var load = schedule.scheduleAtFixedRate(() -> {
+          synchronized (tickLock) {
             if (openRequests.get() > MAX_OPEN_REQUESTS) {
                 skippedTicks.incrementAndGet();
                 return;
@@ -274,10 +277,14 @@ class ChaosTest {
                     submit(requests, () -> signal(key));
                 }
             }
+          }
         }, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
 
         // ------------------------------------------------------------------ measured failover, then restart
-        Conditions.await("the load is under way", Duration.ofSeconds(60), () -> listCount("Completed") >= 20);
+        String first = PREFIX + "00000-" + MIX[0].tag;
+        Conditions.await("the first instance of the load completes (" + first + ")", START_DEADLINE,
+                () -> "Completed".equals(parse(get(API + "/instances/" + first).body()).path("runtimeStatus").asText()));
+        log("the load runs: " + first + " completed");
         measuredFailover(group);
 
         // ------------------------------------------------------------------ random kills, a worker, a gateway
@@ -310,6 +317,9 @@ class ChaosTest {
         join(workerKill, "the worker kill");
         join(gatewayKill, "the gateway kill");
         load.cancel(false);
+        synchronized (tickLock) {
+            // A tick under way has submitted all its requests once it lets go: none comes after the shutdown below.
+        }
         Instant loadEnd = Instant.now();
         log("load stopped after " + tick.get() + " ticks (" + skippedTicks.get() + " skipped: " + MAX_OPEN_REQUESTS
                 + " requests open)");
@@ -560,6 +570,8 @@ class ChaosTest {
                 errors.add("start " + id + ": HTTP " + r.statusCode() + " " + r.body());
                 return;
             }
+        } catch (java.net.http.HttpConnectTimeoutException e) {
+            // Never sent: the retry below cannot start it twice.
         } catch (java.net.http.HttpTimeoutException e) {
             // Not a failed gateway: the request may still go through, so a second start could run it twice.
             errors.add("start " + id + " through " + first + ": no answer within 120 s");
@@ -714,10 +726,6 @@ class ChaosTest {
             token = r.headers().firstValue("x-ms-continuation-token").orElse(null);
         } while (token != null);
         return out;
-    }
-
-    private int listCount(String runtimeStatus) {
-        return listStatuses(runtimeStatus).size();
     }
 
     /** Waits until none of {@code ids} is open (each exists and is Completed, Failed or Terminated); returns when. */

@@ -141,7 +141,8 @@ public final class OrchestratorNode implements AutoCloseable {
         return p;
     }
 
-    private Properties streamsConfig() {
+    /** The Kafka Streams configuration of this node (package-private for its test). */
+    Properties streamsConfig() {
         Path stateDir = options.stateDir();
         if (stateDir == null) {
             try {
