@@ -62,6 +62,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Chaos under load: the roles in processes of their own on one broker (the shared embedded one): three orchestrator
@@ -90,6 +91,10 @@ import org.junit.jupiter.api.Timeout;
  * {@code -Ddk.chaos.transaction.timeout.ms=...} (figures in docs/failover.md).
  */
 @Tag("chaos")
+// Not in the default run until it has passed on an unloaded machine: on the 2-core machine it was written on, shared
+// with other builds at a load average of 30-60, the processes took ~3 minutes to start and the load crawled (see the
+// branch's report). Run it with -Ddk.chaos=true.
+@EnabledIfSystemProperty(named = "dk.chaos", matches = "true")
 // A guard against a hang only: every wait inside has its own deadline.
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ChaosTest {
