@@ -54,6 +54,10 @@ public final class LocalCluster implements AutoCloseable {
         GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames())
                 .withPort(port).withBindHost(bindHost(settings));
         GatewayAccess.check(g, settings, true);
+        if (settings.find(NodeOptions.STANDBY_REPLICAS).isEmpty()) {
+            // One node: no other node could hold a standby, and Kafka Streams would warn of that at every rebalance.
+            settings = settings.with(NodeOptions.STANDBY_REPLICAS, "0");
+        }
         NodeOptions nodeOptions = NodeOptions.fromSettings(settings, registry);
         if (dataDir != null) {
             nodeOptions = nodeOptions.withStateDir(dataDir.resolve("node"));

@@ -239,6 +239,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // A process killed with -9 leaves its transaction open, and read_committed readers of the partitions it
+        // wrote (the node that takes its partitions over, the gateways' views) wait until the coordinator aborts it:
+        // after the producer's transaction.timeout.ms, at the next check of this interval (default 10 s, which
+        // would add up to 10 s to every failover; see docs/failover.md).
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // The cleaner allocates this buffer on the heap up front (default 128 MiB); Kafka requires more than
         // 1 MiB per cleaner thread.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
