@@ -81,7 +81,16 @@ final class RoleProcess {
                 "io.durablekafka.deploy.Main", role,
                 "--dk.bootstrap.servers", bootstrapServers,
                 "--dk.task.hub", hub));
-        settings.forEach((k, v) -> {
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        // Test processes stay on loopback and off the well-known ports: a standalone gateway would otherwise
+        // insist on a key (it would listen on every interface) and take the SDKs' gRPC port 4001.
+        all.put("dk.bind.host", "localhost");
+        if (role.equals("gateway")) {
+            all.put("dk.gateway.allow.anonymous", "true");
+            all.put("dk.gateway.grpc.port", "0");
+        }
+        all.putAll(settings);
+        all.forEach((k, v) -> {
             command.add("--" + k);
             command.add(v);
         });
