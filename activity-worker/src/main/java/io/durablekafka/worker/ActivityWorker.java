@@ -92,6 +92,12 @@ public final class ActivityWorker implements AutoCloseable {
                 dead.add(t.getName());
             }
         }
+        for (TaskQueueConsumer c : consumers) {
+            if (c.failure() != null) {
+                return HealthChecks.Check.failing("poll loops ended: " + dead + "; task queue '" + c.queue()
+                        + "': " + c.failure().getMessage());
+            }
+        }
         return dead.isEmpty() ? HealthChecks.Check.OK : HealthChecks.Check.failing("poll loops ended: " + dead);
     }
 

@@ -113,10 +113,10 @@ public final class ResultPublisher implements AutoCloseable {
         }
     }
 
-    /** Copies an unreadable record to the dead-letter topic, key and value untouched. */
+    /** Copies an unreadable record to the dead-letter topic, key, value and headers untouched. */
     public Future<RecordMetadata> deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
         return producer.send(new ProducerRecord<>(topics.deadLetter(), null, record.key(), record.value(),
-                DeadLetters.headers(reason, record.topic(), record.partition(), record.offset())));
+                DeadLetters.headers(record.headers(), reason, record.topic(), record.partition(), record.offset())));
     }
 
     private Future<RecordMetadata> send(OrchestrationMessage message, byte[] value, TraceContext trace) {

@@ -31,6 +31,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,7 @@ final class TaskQueueConsumer implements Runnable {
     private volatile boolean joined;
     /** The queue's topic was missing at the last look (the hub's nodes have not created it yet). */
     private volatile boolean topicMissing;
+    private volatile Throwable failure;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile long deadlineNanos;
@@ -123,6 +125,11 @@ final class TaskQueueConsumer implements Runnable {
         return joined;
     }
 
+    /** Why the poll loop ended on its own (Kafka refused the credentials), or null. */
+    Throwable failure() {
+        return failure;
+    }
+
     /** True while the queue's topic does not exist yet (the consumer waits for a node to create it). */
     boolean waitingForTopic() {
         return topicMissing;
@@ -155,12 +162,19 @@ final class TaskQueueConsumer implements Runnable {
                 } catch (InterruptedException e) {
                     LOG.warn("poll loop of task queue '{}' interrupted; stopping", queue);
                     stopping = true;
+                } catch (AuthenticationException e) {
+                    throw e;
                 } catch (Exception e) {
                     LOG.error("poll loop of task queue '{}' failed; continuing", queue, e);
                     awaitStop(ERROR_BACKOFF);
                 }
             }
             finishAndCommit();
+        } catch (AuthenticationException e) {
+            // Not retried: wrong credentials stay wrong. The loop ends, so the worker's liveness says why.
+            failure = e;
+            LOG.error("task queue '{}': Kafka refused the worker's credentials (dk.kafka.*): {}; stopping its poll"
+                    + " loop", queue, e.getMessage());
         } catch (Exception e) {
             LOG.error("task queue '{}' did not shut down cleanly", queue, e);
         } finally {
@@ -332,6 +346,8 @@ final class TaskQueueConsumer implements Runnable {
                     return true;
                 }
                 topicMissing = true;
+            } catch (AuthenticationException e) {
+                throw e;
             } catch (KafkaException e) {
                 // Kafka not reachable (yet): the client's own warnings say so; keep waiting.
                 LOG.debug("task queue '{}': cannot list topics: {}", queue, e.toString());

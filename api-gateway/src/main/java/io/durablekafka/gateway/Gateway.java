@@ -19,6 +19,10 @@ import io.durablekafka.gateway.api.WebhookApi;
 import io.durablekafka.gateway.mcp.McpEndpoint;
 import io.durablekafka.gateway.publish.CommandPublisher;
 import io.durablekafka.gateway.push.EventStreams;
+import io.durablekafka.gateway.sidecar.SidecarCalls;
+import io.durablekafka.gateway.sidecar.SidecarOptions;
+import io.durablekafka.gateway.sidecar.SidecarServer;
+import io.durablekafka.gateway.sidecar.SidecarService;
 import io.durablekafka.gateway.views.ReadViews;
 import io.durablekafka.gateway.webhooks.WebhookDeliverer;
 import io.durablekafka.gateway.webhooks.WebhookMetrics;
@@ -80,6 +84,8 @@ public final class Gateway implements AutoCloseable {
     private volatile EventStreams streams;
     private Hubs hubs;
     private volatile int port = -1;
+    private SidecarOptions sidecar = SidecarOptions.disabled();
+    private volatile SidecarServer sidecarServer;
     private volatile String baseUrl;
     private boolean started;
     private boolean closed;
@@ -109,7 +115,20 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Starts the views, waits until they have caught up with the topics' end offsets, then binds HTTP.
+     * Also serves the Durable Task SDKs' gRPC protocol ({@code TaskHubSidecarService}) as {@code options} say;
+     * by default a gateway serves none. Call before {@link #start()}.
+     */
+    public synchronized Gateway withSidecar(SidecarOptions options) {
+        if (started) {
+            throw new IllegalStateException("the gRPC endpoint is configured before the gateway starts");
+        }
+        this.sidecar = java.util.Objects.requireNonNull(options, "options");
+        return this;
+    }
+
+    /**
+     * Starts the views, waits until they have caught up with the topics' end offsets, then binds HTTP (and gRPC
+     * when {@link #withSidecar asked}).
      *
      * @throws IllegalStateException when the hub's topics do not exist or the views do not catch up in time
      */
@@ -163,9 +182,18 @@ public final class Gateway implements AutoCloseable {
             resources.push(mcp);
             // Closed before the server stops, so open streams end cleanly instead of being cut.
             resources.push(streams);
-            port = http.start(options.port());
+            port = http.start(options.bindHost(), options.port());
             baseUrl = options.publicBaseUrl() != null ? options.publicBaseUrl() : "http://localhost:" + port;
-            LOG.info("gateway of task hub(s) {} listening on port {} ({})", options.taskHubs(), port, baseUrl);
+            LOG.info("gateway of task hub(s) {} listening on port {}, {} ({})", options.taskHubs(), port,
+                    options.bindHost(), baseUrl);
+            if (sidecar.enabled()) {
+                sidecarServer = SidecarServer.start(new SidecarService(instances.operations(), entities.operations(),
+                        sidecar.workItems()), new SidecarCalls(hubs), options.bindHost(), sidecar.port(),
+                        options.maxBodyBytes());
+                resources.push(sidecarServer);
+                LOG.info("gateway serving the Durable Task gRPC protocol on port {}, {}", sidecarServer.port(),
+                        options.bindHost());
+            }
             return this;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -244,6 +272,20 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("the gateway is not started");
         }
         return port;
+    }
+
+    /** The bound gRPC port (after {@link #start()}), or -1 when the gateway serves no gRPC endpoint. */
+    public int grpcPort() {
+        SidecarServer server = sidecarServer;
+        return server == null ? -1 : server.port();
+    }
+
+    /** The addresses the HTTP port listens on (after {@link #start()}). */
+    public List<java.net.InetSocketAddress> boundAddresses() {
+        if (http == null || port < 0) {
+            throw new IllegalStateException("the gateway is not started");
+        }
+        return http.boundAddresses();
     }
 
     /** The base URL of the management URLs handed to clients. */

@@ -1,5 +1,6 @@
 package io.durablekafka.gateway;
 
+import io.durablekafka.common.config.BindHost;
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.gateway.api.InstanceApi;
@@ -46,13 +47,14 @@ import java.util.TreeMap;
  *                            (longer waits are cut)
  * @param sseHeartbeat        how often an open event stream gets a comment line, so proxies and clients see it alive
  *                            and the gateway notices clients that left
+ * @param bindHost            where the HTTP port listens ({@value BindHost#SETTING}); null: every interface
  */
 public record GatewayOptions(String bootstrapServers, TopicNames topics, int port, String publicBaseUrl,
                              Set<String> knownOrchestrations, Path dataDir, Properties kafkaOverrides,
                              List<String> taskHubs, List<String> connections, String systemKey,
                              Map<String, String> hubSystemKeys, int maxBodyBytes, Duration maxWait,
                              Duration purgeWait, Set<String> knownEntities, Duration maxLongPoll,
-                             Duration sseHeartbeat) {
+                             Duration sseHeartbeat, BindHost bindHost) {
 
     public static final String PORT = "dk.gateway.port";
     public static final String PUBLIC_BASE_URL = "dk.gateway.public.base.url";
@@ -67,6 +69,11 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
     public static final String PURGE_WAIT_MS = "dk.gateway.purge.wait.ms";
     public static final String MAX_LONG_POLL_SECONDS = "dk.gateway.max.long.poll.seconds";
     public static final String SSE_HEARTBEAT_SECONDS = "dk.gateway.sse.heartbeat.seconds";
+    /**
+     * {@code true}: the launcher may start a gateway that serves a hub without any key (read by the launcher, see
+     * {@link #hubsWithoutKey()}); the name says what it does, so that nobody turns it on by accident.
+     */
+    public static final String ALLOW_ANONYMOUS = "dk.gateway.allow.anonymous";
 
     public static final int DEFAULT_PORT = 7071;
     public static final String DEFAULT_CONNECTION = "Storage";
@@ -163,6 +170,7 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
         if (sseHeartbeat.isNegative() || sseHeartbeat.isZero()) {
             throw new IllegalArgumentException("sseHeartbeat must be positive, not " + sseHeartbeat);
         }
+        bindHost = bindHost == null ? BindHost.any() : bindHost;
     }
 
     /** Any entity name (the options before entity support). */
@@ -172,14 +180,14 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
                           Map<String, String> hubSystemKeys, int maxBodyBytes, Duration maxWait,
                           Duration purgeWait) {
         this(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir, kafkaOverrides, taskHubs,
-                connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait, Set.of(), null, null);
+                connections, systemKey, hubSystemKeys, maxBodyBytes, maxWait, purgeWait, Set.of(), null, null, null);
     }
 
     /** One hub, one connection name, no keys, default limits (the options before multi-hub support). */
     public GatewayOptions(String bootstrapServers, TopicNames topics, int port, String publicBaseUrl,
                           Set<String> knownOrchestrations, Path dataDir, Properties kafkaOverrides) {
         this(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir, kafkaOverrides,
-                null, null, null, null, DEFAULT_MAX_BODY_BYTES, null, null, Set.of(), null, null);
+                null, null, null, null, DEFAULT_MAX_BODY_BYTES, null, null, Set.of(), null, null, null);
     }
 
     /** Options with defaults: any free port, URLs of the request's host, any orchestrator name, temporary views. */
@@ -192,8 +200,8 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
      * {@value #PUBLIC_BASE_URL}, {@value #DATA_DIR}, {@code dk.kafka.*} client overrides,
      * {@value #TASK_HUBS} (comma list), {@value #CONNECTIONS} (comma list, default {@value #DEFAULT_CONNECTION}),
      * {@value #SYSTEM_KEY}, {@code dk.gateway.system.key.<hub>} for each served hub, {@value #MAX_BODY_BYTES},
-     * {@value #MAX_WAIT_SECONDS}, {@value #PURGE_WAIT_MS}, {@value #MAX_LONG_POLL_SECONDS} and
-     * {@value #SSE_HEARTBEAT_SECONDS}.
+     * {@value #MAX_WAIT_SECONDS}, {@value #PURGE_WAIT_MS}, {@value #MAX_LONG_POLL_SECONDS},
+     * {@value #SSE_HEARTBEAT_SECONDS} and {@value BindHost#SETTING} (default: every interface).
      *
      * <p>The default hub is {@code dk.task.hub} when set, else the first of {@value #TASK_HUBS}, else
      * {@value Settings#DEFAULT_TASK_HUB}.
@@ -234,7 +242,8 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
                 Duration.ofMillis(settings.getLong(PURGE_WAIT_MS, DEFAULT_PURGE_WAIT.toMillis())),
                 knownEntities,
                 Duration.ofSeconds(settings.getLong(MAX_LONG_POLL_SECONDS, DEFAULT_MAX_LONG_POLL.toSeconds())),
-                Duration.ofSeconds(settings.getLong(SSE_HEARTBEAT_SECONDS, DEFAULT_SSE_HEARTBEAT.toSeconds())));
+                Duration.ofSeconds(settings.getLong(SSE_HEARTBEAT_SECONDS, DEFAULT_SSE_HEARTBEAT.toSeconds())),
+                BindHost.fromSettings(settings, BindHost.any()));
     }
 
     private static List<String> list(String commaList) {
@@ -257,88 +266,103 @@ public record GatewayOptions(String bootstrapServers, TopicNames topics, int por
     public GatewayOptions withPort(int newPort) {
         return new GatewayOptions(bootstrapServers, topics, newPort, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat, bindHost);
     }
 
     public GatewayOptions withPublicBaseUrl(String url) {
         return new GatewayOptions(bootstrapServers, topics, port, url, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat, bindHost);
     }
 
     public GatewayOptions withDataDir(Path dir) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat, bindHost);
     }
 
     public GatewayOptions withKnownOrchestrations(Set<String> names) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, names, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat, bindHost);
     }
 
     /** The registered durable entity names (any case); empty accepts any name. */
     public GatewayOptions withKnownEntities(Set<String> names) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, names, maxLongPoll, sseHeartbeat);
+                maxBodyBytes, maxWait, purgeWait, names, maxLongPoll, sseHeartbeat, bindHost);
     }
 
     /** Serves these hubs besides the default one. */
     public GatewayOptions withTaskHubs(List<String> hubs) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, hubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat, bindHost);
     }
 
     public GatewayOptions withConnections(List<String> names) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, names, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat, bindHost);
     }
 
     public GatewayOptions withSystemKey(String key) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, key, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat, bindHost);
     }
 
     public GatewayOptions withHubSystemKeys(Map<String, String> keys) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, keys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat, bindHost);
     }
 
     public GatewayOptions withMaxBodyBytes(int bytes) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                bytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
+                bytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat, bindHost);
     }
 
     public GatewayOptions withMaxWait(Duration wait) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, wait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat);
+                maxBodyBytes, wait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat, bindHost);
     }
 
     public GatewayOptions withPurgeWait(Duration wait) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, wait, knownEntities, maxLongPoll, sseHeartbeat);
+                maxBodyBytes, maxWait, wait, knownEntities, maxLongPoll, sseHeartbeat, bindHost);
     }
 
     /** The longest a status read with {@code timeoutSeconds} waits (longer waits are cut). */
     public GatewayOptions withMaxLongPoll(Duration wait) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities, wait, sseHeartbeat);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, wait, sseHeartbeat, bindHost);
+    }
+
+    /** Where the HTTP port listens. */
+    public GatewayOptions withBindHost(BindHost host) {
+        return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
+                kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, sseHeartbeat, host);
+    }
+
+    /**
+     * The served hubs that need no key: those without a gateway-wide key nor a key of their own. Anyone who can
+     * reach the port can start, read and purge their instances.
+     */
+    public List<String> hubsWithoutKey() {
+        return systemKey != null ? List.of() : taskHubs.stream().filter(h -> !hubSystemKeys.containsKey(h)).toList();
     }
 
     /** How often open event streams get a heartbeat comment. */
     public GatewayOptions withSseHeartbeat(Duration interval) {
         return new GatewayOptions(bootstrapServers, topics, port, publicBaseUrl, knownOrchestrations, dataDir,
                 kafkaOverrides, taskHubs, connections, systemKey, hubSystemKeys,
-                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, interval);
+                maxBodyBytes, maxWait, purgeWait, knownEntities, maxLongPoll, interval, bindHost);
     }
 }

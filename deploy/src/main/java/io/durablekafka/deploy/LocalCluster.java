@@ -1,10 +1,12 @@
 package io.durablekafka.deploy;
 
+import io.durablekafka.common.config.BindHost;
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.observability.Observability;
 import io.durablekafka.deploy.tracing.TracingSetup;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.gateway.sidecar.SidecarOptions;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.gateway.webhooks.WebhookSigner;
 import io.durablekafka.node.NodeOptions;
@@ -29,7 +31,11 @@ public final class LocalCluster implements AutoCloseable {
     private final Gateway gateway;
     private final Observability observability;
 
-    private LocalCluster(OrchestratorNode node, ActivityWorker worker, Gateway gateway, Observability observability) {
+    private final AutoCloseable sdkWorkers;
+
+    private LocalCluster(OrchestratorNode node, ActivityWorker worker, Gateway gateway, Observability observability,
+                         AutoCloseable sdkWorkers) {
+        this.sdkWorkers = sdkWorkers;
         this.node = node;
         this.worker = worker;
         this.gateway = gateway;
@@ -38,9 +44,20 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * Starts node, worker and gateway. With a {@code dataDir}, node state and gateway views live under it and
-     * survive a restart; without, they live in temporary directories.
+     * survive a restart; without, they live in temporary directories. The gateway listens on loopback unless
+     * {@value BindHost#SETTING} says otherwise, and needs no key there ({@link GatewayAccess}).
+     *
+     * @throws IllegalStateException when the gateway would serve beyond loopback without a key and without
+     *                               {@value GatewayOptions#ALLOW_ANONYMOUS}
      */
     public static LocalCluster start(Settings settings, FunctionRegistry registry, int port, Path dataDir) {
+        GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames())
+                .withPort(port).withBindHost(bindHost(settings));
+        GatewayAccess.check(g, settings, true);
+        if (settings.find(NodeOptions.STANDBY_REPLICAS).isEmpty()) {
+            // One node: no other node could hold a standby, and Kafka Streams would warn of that at every rebalance.
+            settings = settings.with(NodeOptions.STANDBY_REPLICAS, "0");
+        }
         NodeOptions nodeOptions = NodeOptions.fromSettings(settings, registry);
         if (dataDir != null) {
             nodeOptions = nodeOptions.withStateDir(dataDir.resolve("node"));
@@ -50,23 +67,42 @@ public final class LocalCluster implements AutoCloseable {
         OrchestratorNode node = null;
         ActivityWorker worker = null;
         Gateway gateway = null;
+        io.durablekafka.gateway.sidecar.workitems.SdkWorkers sdkWorkers = null;
         try {
             node = new OrchestratorNode(nodeOptions, registry, observability).start();
             worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry, observability);
             worker.start();
-            GatewayOptions g = GatewayOptions.fromSettings(settings, registry.orchestrationNames(), registry.entityNames()).withPort(port);
+            if (nodeOptions.engine().sdkWorkers()) {
+                g = g.withKnownOrchestrations(java.util.Set.of()); // SDK workers bring orchestrations of their own
+            }
             gateway = new Gateway(dataDir == null ? g : g.withDataDir(dataDir.resolve("gateway")), observability,
                     webhookOptions(settings, g, dataDir));
-            gateway.start();
+            SidecarOptions sidecar = SidecarOptions.fromSettings(settings);
+            if (port == 0 && settings.find(SidecarOptions.PORT).isEmpty()) {
+                // A cluster on any free HTTP port (tests, the benchmark) must not hold the SDKs' well-known port.
+                sidecar = sidecar.withPort(0);
+            }
+            if (nodeOptions.engine().sdkWorkers()) {
+                // The same switch that makes the node hand unknown orchestrations to SDK workers relays them here.
+                sdkWorkers = io.durablekafka.gateway.sidecar.workitems.SdkWorkers.forGateway(g);
+                sidecar = sidecar.withWorkItems(sdkWorkers);
+            }
+            gateway.withSidecar(sidecar).start();
             node.awaitRunning(Duration.ofSeconds(60));
-            return new LocalCluster(node, worker, gateway, observability);
+            return new LocalCluster(node, worker, gateway, observability, sdkWorkers);
         } catch (RuntimeException e) {
             Closeables.closeQuietly(gateway);
+            Closeables.closeQuietly(sdkWorkers);
             Closeables.closeQuietly(worker);
             Closeables.closeQuietly(node);
             observability.close();
             throw e;
         }
+    }
+
+    /** Where a local cluster's listeners bind: {@value BindHost#SETTING}, else loopback. */
+    static BindHost bindHost(Settings settings) {
+        return BindHost.fromSettings(settings, BindHost.loopback());
     }
 
     /**
@@ -108,6 +144,15 @@ public final class LocalCluster implements AutoCloseable {
         return gateway.baseUrl();
     }
 
+    /** The port of the Durable Task SDKs' gRPC endpoint, -1 when none is served. */
+    public int grpcPort() {
+        return gateway.grpcPort();
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
     public OrchestratorNode node() {
         return node;
     }
@@ -115,6 +160,7 @@ public final class LocalCluster implements AutoCloseable {
     @Override
     public void close() {
         Closeables.closeQuietly(gateway);
+        Closeables.closeQuietly(sdkWorkers);
         Closeables.closeQuietly(worker);
         Closeables.closeQuietly(node);
         observability.close();

@@ -1,10 +1,14 @@
 package io.durablekafka.deploy;
 
+import io.durablekafka.common.config.BindHost;
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.deploy.benchmark.Benchmark;
+import io.durablekafka.deploy.deadletters.DeadLettersCommand;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
+import io.durablekafka.node.NodeOptions;
+import io.durablekafka.kafka.BrokerOptions;
 import io.durablekafka.kafka.EmbeddedKafkaBroker;
 import io.durablekafka.kafka.KafkaCluster;
 import io.durablekafka.sdk.FunctionRegistry;
@@ -13,11 +17,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Command line entry: {@code local-cluster}, {@code gateway}, {@code node}, {@code worker}, {@code kafka},
- * {@code benchmark}.
+ * {@code benchmark}, and the operator command {@code deadletters}.
  * Functions (orchestrations, activities) come from every {@code FunctionProvider} on the class path.
  */
 public final class Main {
@@ -50,20 +55,39 @@ public final class Main {
             }
             return;
         }
-        Map<String, String> options = parseOptions(rest);
-        switch (role) {
-            case "local-cluster" -> localCluster(options);
-            case "gateway", "node", "worker" -> role(role, options);
-            case "kafka" -> kafka(options);
-            default -> {
-                System.err.println("unknown role '" + role + "'");
-                usage();
-                System.exit(2);
+        if (role.equals("deadletters")) {
+            int exitCode = DeadLettersCommand.run(rest, System.out, System.err);
+            if (exitCode != 0) {
+                System.exit(exitCode);
             }
+            return;
+        }
+        Map<String, String> options = parseOptions(rest);
+        try {
+            switch (role) {
+                case "local-cluster" -> localCluster(options);
+                case "gateway", "node", "worker" -> role(role, options);
+                case "kafka" -> kafka(options);
+                default -> {
+                    System.err.println("unknown role '" + role + "'");
+                    usage();
+                    System.exit(2);
+                }
+            }
+        } catch (GatewayAccess.KeyRequired e) {
+            // A refusal, not a failure: the message says what to set, a stack trace would bury it.
+            System.err.println("durable-kafka " + role + " did not start: " + e.getMessage());
+            System.exit(2);
         }
     }
 
-    private static void localCluster(Map<String, String> options) throws InterruptedException {
+    private static void localCluster(Map<String, String> given) throws InterruptedException {
+        Map<String, String> options = new HashMap<>(given);
+        if (settingsWith(options).find(NodeOptions.SDK_WORKERS).isEmpty()) {
+            // The local cluster serves the Durable Task SDKs' workers unless told not to (docs/sdk-workers.md):
+            // an orchestration no node knows then waits for an SDK worker instead of failing.
+            options.put(NodeOptions.SDK_WORKERS, "true");
+        }
         int port = Integer.parseInt(options.getOrDefault("port", "7071"));
         Path dataDir = Path.of(options.getOrDefault("data-dir", ".data")).toAbsolutePath();
         quietKafkaInThisProcess();
@@ -72,7 +96,8 @@ public final class Main {
             return;
         }
         FunctionRegistry registry = FunctionRegistry.discover();
-        KafkaCluster kafka = KafkaCluster.resolve(dataDir.resolve("kafka"));
+        BindHost host = LocalCluster.bindHost(settingsWith(options));
+        KafkaCluster kafka = KafkaCluster.resolveWith(brokerOptions(dataDir.resolve("kafka"), host));
         Settings settings = settingsWith(options).with(Settings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         LocalCluster cluster;
         try {
@@ -88,8 +113,13 @@ public final class Main {
         System.out.println("  Kafka:          " + kafka.bootstrapServers() + " (" + kafka.mode() + ")");
         System.out.println("  task hub:       " + settings.taskHub());
         System.out.println("  data directory: " + dataDir);
+        System.out.println("  listening on:   " + listeningOn(host));
         System.out.println("  orchestrations: " + registry.orchestrationNames());
         System.out.println("  metrics:        " + cluster.baseUrl() + "/metrics (probes: /healthz, /readyz)");
+        if (cluster.grpcPort() >= 0) {
+            System.out.println("  gRPC (SDKs):    localhost:" + cluster.grpcPort()
+                    + " (Durable Task SDK clients, TaskHubSidecarService; docs/sdk-workers.md)");
+        }
         System.out.println("  webhook secret: " + cluster.webhookSecret() + " (completion callbacks, ?callbackUrl=)");
         System.out.println("  try:            curl -i -X POST " + cluster.baseUrl()
                 + "/runtime/webhooks/durabletask/orchestrators/HelloCities");
@@ -108,16 +138,24 @@ public final class Main {
         if (nodes < 1 || workers < 1 || gateways < 1) {
             throw new IllegalArgumentException("--nodes, --workers and --gateways must each be at least 1");
         }
-        KafkaCluster kafka = KafkaCluster.resolve(dataDir.resolve("kafka"));
         Map<String, String> childOptions = dkOverrides(options);
         // Each child gets its own port and the broker's address; the launcher's --port is the first gateway's.
         childOptions.remove(GatewayOptions.PORT);
         childOptions.remove(Settings.BOOTSTRAP_SERVERS);
+        // Every child listens where the launcher does (children alone would default to every interface).
+        BindHost host = LocalCluster.bindHost(Settings.of(childOptions));
+        childOptions.put(BindHost.SETTING, host.host());
+        KafkaCluster kafka = KafkaCluster.resolveWith(brokerOptions(dataDir.resolve("kafka"), host));
         Settings settings = Settings.of(childOptions);
         String secret = settings.find(WebhookOptions.SECRET)
                 .orElseGet(() -> LocalCluster.storedSecret(dataDir.resolve("webhook-secret")));
         ProcessCluster cluster;
         try {
+            // The local cluster's rule, checked here once: gateways alone would insist on a key even on loopback.
+            Settings gatewaySettings = settings.with(Settings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            if (GatewayAccess.check(GatewayOptions.fromSettings(gatewaySettings, Set.of()), gatewaySettings, true)) {
+                childOptions.putIfAbsent(GatewayOptions.ALLOW_ANONYMOUS, "true");
+            }
             cluster = ProcessCluster.start(childOptions, kafka.bootstrapServers(), nodes, workers, gateways, port,
                     dataDir, secret);
         } catch (RuntimeException | Error e) {
@@ -138,19 +176,24 @@ public final class Main {
         }
         System.out.println("  task hub:       " + settings.taskHub());
         System.out.println("  data directory: " + dataDir);
+        System.out.println("  listening on:   " + listeningOn(host));
         System.out.println("  webhook secret: " + secret + " (completion callbacks, ?callbackUrl=)");
         System.out.println("  one port for all gateways: see \"Gateways behind one port\" in README.md");
         System.out.println("Press Ctrl-C to stop them all.");
         stopped.await();
     }
 
-    /** {@code kafka [--data-dir .data/kafka] [--port 9092]}: the embedded KRaft broker alone. */
+    /**
+     * {@code kafka [--data-dir .data/kafka] [--port 9092] [--host localhost]}: the embedded KRaft broker alone, on
+     * loopback unless {@code --host} opens it.
+     */
     private static void kafka(Map<String, String> options) throws InterruptedException {
         exitWithParent(options.get(PARENT_PID_OPTION));
         Path dataDir = Path.of(options.getOrDefault("data-dir", ".data/kafka")).toAbsolutePath();
         int port = Integer.parseInt(options.getOrDefault("port", String.valueOf(DEFAULT_KAFKA_PORT)));
         quietKafkaInThisProcess();
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, port);
+        BindHost host = LocalCluster.bindHost(settingsWith(options));
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerOptions(dataDir, host).withPort(port));
         CountDownLatch stopped = closeOnShutdown(broker);
         System.out.println("Kafka (embedded KRaft broker) running: bootstrap servers " + broker.bootstrapServers()
                 + " (data: " + broker.dataDir() + "). Press Ctrl-C to stop.");
@@ -170,6 +213,17 @@ public final class Main {
         System.out.println("durable-kafka " + role + " running" + where + " (Kafka " + settings.bootstrapServers()
                 + ", task hub " + settings.taskHub() + "). Press Ctrl-C to stop.");
         stopped.await();
+    }
+
+    /** The embedded broker of a launcher: its client listener where the launcher's other listeners are. */
+    private static BrokerOptions brokerOptions(Path dataDir, BindHost host) {
+        return BrokerOptions.defaults().withDataDir(dataDir)
+                .withHost(host.kafkaListenerHost(), host.kafkaAdvertisedHost());
+    }
+
+    private static String listeningOn(BindHost host) {
+        return host.isLoopback() ? host + "; --host 0.0.0.0 opens it to other machines (docs/security.md)"
+                : host + " (gateway keys: docs/security.md)";
     }
 
     /**
@@ -269,6 +323,12 @@ public final class Main {
         if (options.containsKey("port")) {
             overrides.put(GatewayOptions.PORT, options.get("port"));
         }
+        if (options.containsKey("host")) {
+            overrides.put(BindHost.SETTING, options.get("host"));
+        }
+        if (options.containsKey("allow-anonymous")) {
+            overrides.put(GatewayOptions.ALLOW_ANONYMOUS, options.get("allow-anonymous"));
+        }
         return overrides;
     }
 
@@ -277,14 +337,19 @@ public final class Main {
                 usage: durable-kafka <role> [options]
                   local-cluster [--port 7071] [--data-dir .data]   embedded Kafka + node + worker + gateway, with the samples
                     [--nodes N --workers M --gateways G]            ... each role in a process of its own (logs in <data-dir>/logs)
-                  kafka    [--port 9092] [--data-dir .data/kafka]   the embedded KRaft broker alone
-                  gateway  [--port 7071]                            the HTTP API (and /metrics, /healthz, /readyz)
+                    [--host localhost]                              where it listens: loopback; 0.0.0.0 opens it (then keys, below)
+                  kafka    [--port 9092] [--data-dir .data/kafka]   the embedded KRaft broker alone (--host as above)
+                  gateway  [--port 7071]                            the HTTP API (and /metrics, /healthz, /readyz); needs a key
+                    [--dk.gateway.system.key KEY | --allow-anonymous]  ... or to be told to serve without one
                   node     [--dk.node.management.port 7072]         an orchestrator node (/metrics, /healthz, /readyz)
                   worker   [--dk.worker.management.port 7073]       an activity worker (/metrics, /healthz, /readyz)
                   benchmark [--mode MODE] [options]                 measures one workload, in an embedded cluster unless --url;
                             modes: throughput (default), latency, sequence, fan-out, waiting, list, entity-signals
                             (benchmark --help: every mode and its options)
-                options for every role: --bootstrap-servers host:port, --task-hub NAME, --dk.<setting> value
+                  deadletters list|replay [options]                 shows the hub's dead letters, re-sends chosen ones
+                            (deadletters --help: the options)
+                options for every role: --bootstrap-servers host:port, --task-hub NAME, --host ADDRESS (default 0.0.0.0
+                alone, localhost in local-cluster), --dk.<setting> value (Kafka client security: --dk.kafka.<property>)
                 (settings can also be given as -Ddk.<setting>=value or DK_<SETTING> environment variables)""");
     }
 }

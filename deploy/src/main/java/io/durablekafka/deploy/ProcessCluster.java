@@ -3,6 +3,7 @@ package io.durablekafka.deploy;
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.observability.ProbeResponses;
 import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.gateway.sidecar.SidecarOptions;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.node.NodeOptions;
 import io.durablekafka.worker.WorkerOptions;
@@ -84,8 +85,11 @@ public final class ProcessCluster implements AutoCloseable {
                 children.add(launch("worker", "worker-" + i, port, dataDir, dkOptions, bootstrapServers, null,
                         WorkerOptions.MANAGEMENT_PORT, String.valueOf(port)));
             }
+            // The gateways' gRPC ports follow each other like their HTTP ports (0 or negative: as given).
+            int grpcPort = Settings.of(dkOptions).getInt(SidecarOptions.PORT, SidecarOptions.DEFAULT_PORT);
             for (int i = 1; i <= gateways; i++) {
-                children.add(cluster.launchGateway("gateway-" + i, firstPort + i - 1));
+                children.add(cluster.launchGateway("gateway-" + i, firstPort + i - 1,
+                        grpcPort <= 0 ? grpcPort : grpcPort + i - 1));
             }
             for (Child c : children) {
                 if (!c.role().equals("worker")) {
@@ -119,19 +123,21 @@ public final class ProcessCluster implements AutoCloseable {
      * until it answers {@code /readyz}: its views have caught up with the hub's topics.
      */
     public Child addGateway(String name, int port, Duration readyTimeout) {
-        Child gateway = launchGateway(name, port);
+        // An added gateway serves gRPC on any free port: the numbered ones belong to the first gateways.
+        Child gateway = launchGateway(name, port, 0);
         children.add(gateway);
         awaitReady(gateway, readyTimeout);
         return gateway;
     }
 
-    private Child launchGateway(String name, int port) {
+    private Child launchGateway(String name, int port, int grpcPort) {
         // Like the one-process local cluster: callbacks to this machine allowed, one secret for all gateways
         // (in the environment, not on a command line that ps shows).
         return launch("gateway", name, port, dataDir, dkOptions, bootstrapServers,
                 Map.of(Settings.environmentVariable(WebhookOptions.SECRET), webhookSecret),
                 GatewayOptions.PORT, String.valueOf(port),
                 GatewayOptions.DATA_DIR, dataDir.resolve(name).toString(),
+                SidecarOptions.PORT, String.valueOf(grpcPort),
                 WebhookOptions.ALLOW_PRIVATE, dkOptions.getOrDefault(WebhookOptions.ALLOW_PRIVATE, "true"));
     }
 

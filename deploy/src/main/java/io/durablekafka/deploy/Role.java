@@ -1,11 +1,13 @@
 package io.durablekafka.deploy;
 
+import io.durablekafka.common.config.BindHost;
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.observability.ManagementServer;
 import io.durablekafka.common.observability.Observability;
 import io.durablekafka.deploy.tracing.TracingSetup;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.gateway.sidecar.SidecarOptions;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.node.NodeOptions;
 import io.durablekafka.node.OrchestratorNode;
@@ -24,8 +26,12 @@ public final class Role implements AutoCloseable {
     private final Observability observability;
     private final AutoCloseable running;
     private final ManagementServer management;
+    /** The gateway's relay of SDK work items (null: none), closed after the gateway. */
+    private final AutoCloseable sdkRelay;
 
-    private Role(String name, Observability observability, AutoCloseable running, ManagementServer management) {
+    private Role(String name, Observability observability, AutoCloseable running, ManagementServer management,
+                 AutoCloseable sdkRelay) {
+        this.sdkRelay = sdkRelay;
         this.name = name;
         this.observability = observability;
         this.running = running;
@@ -37,6 +43,7 @@ public final class Role implements AutoCloseable {
         Observability observability = Observability.forProcess(TracingSetup.fromEnvironment(role));
         AutoCloseable running = null;
         ManagementServer management = null;
+        io.durablekafka.gateway.sidecar.workitems.SdkWorkers sdkRelay = null;
         try {
             switch (role) {
                 case "node" -> {
@@ -58,25 +65,38 @@ public final class Role implements AutoCloseable {
                 case "gateway" -> {
                     GatewayOptions options = GatewayOptions.fromSettings(settings, registry.orchestrationNames(),
                             registry.entityNames());
+                    GatewayAccess.check(options, settings, false);
+                    SidecarOptions sidecar = SidecarOptions.fromSettings(settings);
+                    if (Boolean.parseBoolean(settings.find(NodeOptions.SDK_WORKERS).orElse("false"))) {
+                        // The hub's SDK workers: any orchestration name, work items relayed (docs/sdk-workers.md).
+                        options = options.withKnownOrchestrations(java.util.Set.of());
+                        sdkRelay = io.durablekafka.gateway.sidecar.workitems.SdkWorkers.forGateway(options);
+                        sidecar = sidecar.withWorkItems(sdkRelay);
+                    }
                     running = new Gateway(options, observability,
-                            WebhookOptions.fromSettings(settings, options.taskHubs())).start();
+                            WebhookOptions.fromSettings(settings, options.taskHubs()))
+                            .withSidecar(sidecar).start();
                 }
                 default -> throw new IllegalArgumentException("unknown role '" + role + "'");
             }
-            return new Role(role, observability, running, management);
+            return new Role(role, observability, running, management, sdkRelay);
         } catch (RuntimeException | Error e) {
             Closeables.closeQuietly(running);
+            Closeables.closeQuietly(sdkRelay);
             Closeables.closeQuietly(management);
             observability.close();
             throw e;
         }
     }
 
-    /** The management server on the role's port setting: absent the default, 0 any free port, negative none. */
+    /**
+     * The management server on the role's port setting (absent the default, 0 any free port, negative none), on the
+     * addresses of {@value BindHost#SETTING} (default: every interface).
+     */
     private static ManagementServer serve(Observability observability, Settings settings, String key,
                                           int defaultPort) {
         int port = settings.getInt(key, defaultPort);
-        return port < 0 ? null : ManagementServer.start(observability, port);
+        return port < 0 ? null : ManagementServer.start(observability, BindHost.fromSettings(settings, BindHost.any()), port);
     }
 
     public String name() {
@@ -104,6 +124,7 @@ public final class Role implements AutoCloseable {
     @Override
     public void close() {
         Closeables.closeQuietly(running);
+        Closeables.closeQuietly(sdkRelay);
         Closeables.closeQuietly(management);
         observability.close();
     }

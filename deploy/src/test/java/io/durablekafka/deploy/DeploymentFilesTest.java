@@ -48,6 +48,13 @@ class DeploymentFilesTest {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String IMAGE = "durable-kafka:";
+    /** The Secret every role's Kafka client security comes from (Kubernetes). */
+    private static final String KAFKA_SECRET = "durable-kafka-kafka";
+    /** The env files of the Compose deployment, made from the committed *.example files. */
+    private static final String GATEWAY_ENV = "gateway.env";
+    private static final String KAFKA_CLIENT_ENV = "kafka-client.env";
+    /** Variables that hold secrets: keys, signing secrets, passwords, JAAS lines (which carry passwords). */
+    private static final Pattern SECRET_NAME = Pattern.compile("(^|_)(KEY|SECRET|PASSWORD|JAAS)(_|$)");
 
     /** The port each role listens on by default: its HTTP API (gateway) or management server. */
     private static final Map<String, Integer> ROLE_PORTS = Map.of(
@@ -94,6 +101,7 @@ class DeploymentFilesTest {
             env.put(assignments.group(1), assignments.group(2));
         }
         assertKnownSettings("Dockerfile", env.keySet());
+        assertNoLiteralSecrets("Dockerfile", env);
         assertTrue(instruction(dockerfile, "RUN").contains(env.get(Settings.environmentVariable(NodeOptions.STATE_DIR))),
                 "the node's state directory is created in the image (writable by its user)");
     }
@@ -122,6 +130,16 @@ class DeploymentFilesTest {
             roles.add(role);
             Map<String, String> env = fields(service.get("environment"));
             assertKnownSettings(name, env.keySet());
+            assertNoLiteralSecrets(name, env);
+            // Secrets come from env files that are not committed: Kafka credentials for every role (optional, the
+            // Compose brokers need none), the system key and signing secret for gateways (required).
+            Map<String, Boolean> envFiles = new HashMap<>();
+            service.path("env_file").forEach(f -> envFiles.put(f.path("path").asText(), f.path("required").asBoolean()));
+            assertEquals(Boolean.FALSE, envFiles.get(KAFKA_CLIENT_ENV), name + " reads Kafka credentials from "
+                    + KAFKA_CLIENT_ENV);
+            if (role.equals("gateway")) {
+                assertEquals(Boolean.TRUE, envFiles.get(GATEWAY_ENV), name + " needs " + GATEWAY_ENV);
+            }
             int port = Integer.parseInt(env.getOrDefault(Settings.environmentVariable(ROLE_PORT_SETTINGS.get(role)),
                     String.valueOf(ROLE_PORTS.get(role))));
             assertEquals(ROLE_PORTS.get(role), port, name + " listens on its role's default port");
@@ -138,6 +156,7 @@ class DeploymentFilesTest {
             }
         }
         assertEquals(3, brokers.size(), "three brokers");
+        assertEnvFileExamples();
         assertEquals(ROLE_PORTS.keySet(), roles, "every role");
         assertTrue(Files.readString(DEPLOY.resolve("compose/nginx.conf"))
                 .contains("server gateway:" + GatewayOptions.DEFAULT_PORT + ";"), "nginx spreads over the gateways");
@@ -161,6 +180,9 @@ class DeploymentFilesTest {
         objects.stream().filter(o -> o.path("kind").asText().equals("ConfigMap"))
                 .forEach(o -> configMaps.put(o.at("/metadata/name").asText(), fields(o.get("data"))));
         configMaps.forEach((name, data) -> assertKnownSettings("ConfigMap " + name, data.keySet()));
+        configMaps.forEach((name, data) -> assertNoLiteralSecrets("ConfigMap " + name, data));
+        assertTrue(objects.stream().noneMatch(o -> o.path("kind").asText().equals("Secret")),
+                "no Secret is committed: they are made with kubectl (docs/security.md)");
 
         Map<String, String> kindOfRole = new HashMap<>();
         for (JsonNode workload : objects) {
@@ -179,15 +201,36 @@ class DeploymentFilesTest {
             kindOfRole.put(role, kind);
 
             Map<String, String> env = new HashMap<>();
+            boolean kafkaCredentials = false;
             for (JsonNode from : container.path("envFrom")) {
+                if (from.has("secretRef")) {
+                    // Kafka client security (DK_KAFKA_*) for every role, from a Secret made apart from these files.
+                    assertEquals(KAFKA_SECRET, from.at("/secretRef/name").asText(), name);
+                    assertTrue(from.at("/secretRef/optional").asBoolean(), name + ": a Kafka without security too");
+                    kafkaCredentials = true;
+                    continue;
+                }
                 String ref = from.at("/configMapRef/name").asText();
                 assertTrue(configMaps.containsKey(ref), name + " reads ConfigMap " + ref);
                 env.putAll(configMaps.get(ref));
             }
+            assertTrue(kafkaCredentials, name + " takes Kafka credentials from Secret " + KAFKA_SECRET);
+            Map<String, JsonNode> fromSecrets = new HashMap<>();
             for (JsonNode e : container.path("env")) {
                 env.put(e.get("name").asText(), e.path("value").asText(null));
+                if (!e.at("/valueFrom/secretKeyRef").isMissingNode()) {
+                    fromSecrets.put(e.get("name").asText(), e.at("/valueFrom/secretKeyRef"));
+                }
             }
             assertKnownSettings(name, env.keySet());
+            assertNoLiteralSecrets(name, env);
+            if (role.equals("gateway")) {
+                String keyVariable = Settings.environmentVariable(GatewayOptions.SYSTEM_KEY);
+                JsonNode key = fromSecrets.get(keyVariable);
+                assertTrue(key != null && !key.path("optional").asBoolean(false), name + ": " + keyVariable
+                        + " from a Secret, required (a gateway without a key does not start)");
+                assertFalse(env.containsKey(Settings.environmentVariable(GatewayOptions.ALLOW_ANONYMOUS)), name);
+            }
             assertTrue(env.containsKey(Settings.environmentVariable(Settings.BOOTSTRAP_SERVERS)), name + ": Kafka");
 
             int port = ROLE_PORTS.get(role);
@@ -238,6 +281,62 @@ class DeploymentFilesTest {
             server.close();
             observability.close();
         }
+    }
+
+    /** The example env files of the Compose deployment: known settings and client properties, git-ignored copies. */
+    private static void assertEnvFileExamples() throws IOException {
+        Path compose = DEPLOY.resolve("compose");
+        assertTrue(Files.readString(compose.resolve(".gitignore")).lines().anyMatch(l -> l.strip().equals("*.env")),
+                "the filled-in env files are ignored by git");
+        for (String file : List.of(GATEWAY_ENV, KAFKA_CLIENT_ENV)) {
+            assertFalse(Files.exists(compose.resolve(file)) && isTracked(compose.resolve(file)), file);
+            Map<String, String> env = new HashMap<>();
+            for (String line : Files.readAllLines(compose.resolve(file + ".example"))) {
+                String l = line.strip().replaceFirst("^# ?(?=DK_)", "");
+                int eq = l.indexOf('=');
+                if (!l.startsWith("#") && eq > 0) {
+                    env.put(l.substring(0, eq), l.substring(eq + 1));
+                }
+            }
+            assertFalse(env.isEmpty(), file);
+            assertKnownSettings(file + ".example", env.keySet());
+            Set<String> clientProperties = new HashSet<>(org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
+            clientProperties.addAll(org.apache.kafka.clients.producer.ProducerConfig.configNames());
+            String kafkaPrefix = Settings.environmentVariable(Settings.KAFKA_PREFIX);
+            env.keySet().stream().filter(k -> k.startsWith(kafkaPrefix)).forEach(k -> assertTrue(clientProperties
+                    .contains(k.substring(kafkaPrefix.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.')),
+                    file + ".example: " + k + " is no Kafka client property"));
+        }
+        String gatewayEnv = Files.readString(compose.resolve(GATEWAY_ENV + ".example"));
+        assertTrue(gatewayEnv.contains(Settings.environmentVariable(GatewayOptions.SYSTEM_KEY) + "="));
+        assertTrue(gatewayEnv.contains(Settings.environmentVariable(WebhookOptions.SECRET) + "="));
+    }
+
+    /** Whether git tracks {@code file} (a filled-in env file must never be committed). */
+    private static boolean isTracked(Path file) {
+        try {
+            Process git = new ProcessBuilder("git", "ls-files", "--error-unmatch", file.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return git.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * No key, secret, password or JAAS line is written into a deployment file: such variables may appear only
+     * without a value here (taken from a Secret or env file) or as a reference to one ({@code ${...}}).
+     */
+    private static void assertNoLiteralSecrets(String where, Map<String, String> env) {
+        env.forEach((name, value) -> {
+            if (SECRET_NAME.matcher(name).find()) {
+                assertTrue(value == null || value.isEmpty() || value.startsWith("${"),
+                        where + ": " + name + " has a value written in the file; take it from a secret");
+            }
+        });
     }
 
     /**

@@ -116,7 +116,7 @@ class NodeKillTest {
     private final Path moduleDir = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
     private final Path logDir = moduleDir.resolve("target/kill-test-logs");
     private final Path stateRoot = moduleDir.resolve("target/kill-test-state");
-    private final List<NodeProcess> processes = Collections.synchronizedList(new ArrayList<>());
+    private final List<RoleProcess> processes = Collections.synchronizedList(new ArrayList<>());
     private Timeline timeline;
     private TestCluster cluster;
 
@@ -166,7 +166,7 @@ class NodeKillTest {
             try {
                 run(admin, group, starter, began);
             } finally {
-                processes.forEach(NodeProcess::destroy);
+                processes.forEach(RoleProcess::destroy);
             }
         }
         // Kept when the test fails, for a look at the stores.
@@ -179,8 +179,8 @@ class NodeKillTest {
         Duration setup = Duration.between(began, Instant.now());
 
         // ------------------------------------------------------------------ two nodes
-        NodeProcess node1 = startNode("node-1", "node-1", "node-1.log", SHORT_SESSION_MS);
-        NodeProcess node2 = startNode("node-2", "node-2", "node-2.log", SHORT_SESSION_MS);
+        RoleProcess node1 = startNode("node-1", "node-1", "node-1.log", SHORT_SESSION_MS);
+        RoleProcess node2 = startNode("node-2", "node-2", "node-2.log", SHORT_SESSION_MS);
         Instant bothRunning = group.await("both nodes own two partitions each", node1.startedAt, Duration.ofSeconds(90),
                 s -> s.settled(PARTITIONS) && s.partitionsOf("node-1").size() == 2 && s.partitionsOf("node-2").size() == 2,
                 where());
@@ -203,7 +203,7 @@ class NodeKillTest {
         logResumed("kill #1", k1, resumed1);
 
         // ------------------------------------------------------------------ restart #1 (fresh state directory)
-        NodeProcess node1b = startNode("node-1", "node-1-replaced", "node-1-restart1.log", DEFAULT_SESSION_MS);
+        RoleProcess node1b = startNode("node-1", "node-1-replaced", "node-1-restart1.log", DEFAULT_SESSION_MS);
         Instant rejoined = group.await("restarted node-1 owns partitions again", node1b.startedAt, Duration.ofSeconds(90),
                 s -> s.settled(PARTITIONS) && !s.partitionsOf("node-1").isEmpty() && !s.partitionsOf("node-2").isEmpty(),
                 where());
@@ -221,7 +221,7 @@ class NodeKillTest {
         Instant k2 = node1b.kill();
         timeline.log("kill #2: SIGKILL " + node1b + ", owner of partitions " + victim2 + " with "
                 + running2.size() + " instances Running on them (HTTP, just before)");
-        NodeProcess node1c = startNode("node-1", "node-1-replaced", "node-1-restart2.log", DEFAULT_SESSION_MS);
+        RoleProcess node1c = startNode("node-1", "node-1-replaced", "node-1-restart2.log", DEFAULT_SESSION_MS);
         Map<Integer, String> probes3 = starter.startProbes(3, victim2);
         starter.startBatch("d");
         Instant reclaimed = group.await("node-1 owns partitions again after kill #2 and restart #2", k2,
@@ -301,8 +301,8 @@ class NodeKillTest {
 
     // ------------------------------------------------------------------------------------------ node processes
 
-    private NodeProcess startNode(String name, String stateDirName, String logName, int sessionTimeoutMs) {
-        NodeProcess p = NodeProcess.start(name, cluster.hub, SharedKafka.bootstrapServers(), stateRoot.resolve(stateDirName),
+    private RoleProcess startNode(String name, String stateDirName, String logName, int sessionTimeoutMs) {
+        RoleProcess p = RoleProcess.start(name, cluster.hub, SharedKafka.bootstrapServers(), stateRoot.resolve(stateDirName),
                 logDir.resolve(logName), nodeSettings(name, sessionTimeoutMs));
         processes.add(p);
         timeline.log("launched " + p + " with session.timeout.ms " + sessionTimeoutMs);

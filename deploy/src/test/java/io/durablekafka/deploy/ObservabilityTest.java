@@ -108,7 +108,8 @@ class ObservabilityTest {
     @Test
     void nodeAndWorkerAloneServeTheirOwnManagementPorts() {
         Settings settings = settings("ObsRoles", Map.of(NodeOptions.MANAGEMENT_PORT, "0",
-                io.durablekafka.worker.WorkerOptions.MANAGEMENT_PORT, "0", "dk.gateway.port", "0"));
+                io.durablekafka.worker.WorkerOptions.MANAGEMENT_PORT, "0", "dk.gateway.port", "0",
+                io.durablekafka.gateway.GatewayOptions.ALLOW_ANONYMOUS, "true"));
         // The worker first: with no node, the hub's topics do not exist yet, so its consumers cannot join.
         try (Role worker = Role.start("worker", settings, registry)) {
             String workerUrl = worker.managementUrl();

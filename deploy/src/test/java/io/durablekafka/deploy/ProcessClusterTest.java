@@ -98,7 +98,9 @@ class ProcessClusterTest {
                 .forEach(command::add);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "local-cluster"));
         command.addAll(List.of(counts));
-        command.addAll(List.of("--port", String.valueOf(port), "--data-dir", dataDir.toString(), "--dk.partitions", "4"));
+        command.addAll(List.of("--port", String.valueOf(port), "--data-dir", dataDir.toString(), "--dk.partitions", "4",
+                // Any free gRPC port: the SDKs' default one may be taken on a shared machine.
+                "--dk.gateway.grpc.port", "0"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("launcher.log").toFile());
         // The launcher starts its own broker, whatever Kafka this test JVM was given.

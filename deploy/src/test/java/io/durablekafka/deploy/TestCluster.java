@@ -83,26 +83,35 @@ final class TestCluster implements AutoCloseable {
 
     /** With one {@code observability} for all roles (an OpenTelemetry SDK in it turns tracing on). */
     TestCluster(String name, FunctionRegistry registry, Observability observability) {
-        this(name, registry, 2000, true, topics -> { }, WebhookOptions.defaults().withDeliverer(false), observability);
+        this(name, registry, 2000, true, topics -> { }, WebhookOptions.defaults().withDeliverer(false), observability,
+                Map.of());
     }
 
     private TestCluster(String name, FunctionRegistry registry, int executionCacheSize, boolean inProcessNode,
                         java.util.function.Consumer<TopicNames> prepareHub, WebhookOptions webhooks) {
-        this(name, registry, executionCacheSize, inProcessNode, prepareHub, webhooks, null);
+        this(name, registry, executionCacheSize, inProcessNode, prepareHub, webhooks, null, Map.of());
+    }
+
+    /** With more settings of the roles (e.g. {@code dk.node.sdk.workers}). */
+    TestCluster(String name, FunctionRegistry registry, Map<String, String> moreSettings) {
+        this(name, registry, 2000, true, topics -> { }, WebhookOptions.defaults().withDeliverer(false), null,
+                moreSettings);
     }
 
     /** @param observability the roles' (null: each its own, detached, without tracing) */
     private TestCluster(String name, FunctionRegistry registry, int executionCacheSize, boolean inProcessNode,
                         java.util.function.Consumer<TopicNames> prepareHub, WebhookOptions webhooks,
-                        Observability observability) {
+                        Observability observability, Map<String, String> moreSettings) {
         this.observability = observability;
         this.hub = name + HUBS.incrementAndGet() + "x" + Long.toString(System.nanoTime() % 100000, 36);
         this.topics = new TopicNames(hub);
         this.registry = registry;
-        this.settings = Settings.of(Map.of(Settings.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
+        Map<String, String> all = new java.util.HashMap<>(Map.of(Settings.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
                 Settings.TASK_HUB, hub, Settings.PARTITIONS, "4",
                 NodeOptions.EXECUTION_CACHE_SIZE, String.valueOf(executionCacheSize),
                 NodeOptions.COMMIT_INTERVAL_MS, "20"));
+        all.putAll(moreSettings);
+        this.settings = Settings.of(all);
         if (inProcessNode) {
             startNode();
         } else {
@@ -181,6 +190,23 @@ final class TestCluster implements AutoCloseable {
     /** Another gateway of the hub with options of its own (names, keys, more hubs); closed with the cluster. */
     Gateway startGateway(java.util.function.UnaryOperator<GatewayOptions> options) {
         Gateway g = new Gateway(options.apply(GatewayOptions.of(SharedKafka.bootstrapServers(), topics))).start();
+        extraGateways.add(g);
+        return g;
+    }
+
+    /**
+     * Another gateway of the hub that also serves the Durable Task gRPC protocol as {@code sidecar} says (port 0:
+     * any free port; see {@link Gateway#grpcPort()}); closed with the cluster.
+     */
+    Gateway startSidecarGateway(io.durablekafka.gateway.sidecar.SidecarOptions sidecar) {
+        return startSidecarGateway(java.util.function.UnaryOperator.identity(), sidecar);
+    }
+
+    /** As {@link #startSidecarGateway(io.durablekafka.gateway.sidecar.SidecarOptions)}, with options of its own. */
+    Gateway startSidecarGateway(java.util.function.UnaryOperator<GatewayOptions> options,
+                                io.durablekafka.gateway.sidecar.SidecarOptions sidecar) {
+        Gateway g = new Gateway(options.apply(GatewayOptions.of(SharedKafka.bootstrapServers(), topics)))
+                .withSidecar(sidecar).start();
         extraGateways.add(g);
         return g;
     }

@@ -105,6 +105,31 @@ public final class TestFunctions implements io.durablekafka.sdk.FunctionProvider
                 })
                 // HelloCities as a sub-orchestration under a known instance ID, {@code <parent ID>-child}.
                 .addOrchestration("HelloCitiesParent", ctx -> ctx.complete(ctx.callSubOrchestrator("HelloCities", null,
-                        ctx.getInstanceId() + "-child", null, com.fasterxml.jackson.databind.JsonNode.class).await()));
+                        ctx.getInstanceId() + "-child", null, com.fasterxml.jackson.databind.JsonNode.class).await()))
+                // Input {"dir", "name"}: says hello once SlowHello (below) may finish (ChaosTest kills its worker).
+                .addOrchestration("HelloSlow", ctx -> ctx.complete(ctx.callActivity("SlowHello",
+                        ctx.getInput(com.fasterxml.jackson.databind.JsonNode.class), String.class).await()))
+                // Input {"dir", "name"}: writes <dir>/<name>.<pid>.started, then holds until <dir>/<name>.release
+                // exists (at most 2 minutes), so that a test can kill the worker process running it.
+                .addActivity("SlowHello", ctx -> {
+                    com.fasterxml.jackson.databind.JsonNode in = ctx.getInput(com.fasterxml.jackson.databind.JsonNode.class);
+                    java.nio.file.Path dir = java.nio.file.Path.of(in.path("dir").asText());
+                    String name = in.path("name").asText();
+                    java.nio.file.Files.writeString(dir.resolve(name + "." + ProcessHandle.current().pid() + ".started"), "");
+                    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                    while (!java.nio.file.Files.exists(dir.resolve(name + ".release")) && System.nanoTime() < deadline) {
+                        io.durablekafka.kafka.Conditions.pause();
+                    }
+                    return "Hello " + name + "!";
+                })
+                // Input {"key", "times"}: signals add(1) to Counter <key> that many times; outputs the count.
+                .addOrchestration("SignalCounter", ctx -> {
+                    com.fasterxml.jackson.databind.JsonNode in = ctx.getInput(com.fasterxml.jackson.databind.JsonNode.class);
+                    int times = in.path("times").asInt();
+                    for (int i = 0; i < times; i++) {
+                        ctx.signalEntity(new io.durablekafka.sdk.EntityInstanceId("Counter", in.path("key").asText()), "add", 1);
+                    }
+                    ctx.complete(times);
+                });
     }
 }

@@ -56,8 +56,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String LOCK_FILE = ".embedded-kafka.lock";
     private static final String TEMP_PREFIX = "embedded-kafka-";
     private static final String LOG_DIR = "kafka-logs";
-    private static final String HOST = "127.0.0.1";
-    private static final String ADVERTISED_HOST = "localhost";
+    /** The controller's (and, with SASL, nothing else's) address: never off this machine. */
+    private static final String HOST = BrokerOptions.LOOPBACK_HOST;
+    /** The client listener's name with SASL; without, it is PLAINTEXT. */
+    private static final String SASL_LISTENER = "SASL_PLAINTEXT";
     private static final int DEFAULT_NODE_ID = 1;
     private static final int START_ATTEMPTS = 3;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -68,11 +70,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final String clusterId;
     private final DirLock lock;
+    private final BrokerOptions options;
     private boolean closed;
 
     private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, boolean temporary, int port, String clusterId,
-                                DirLock lock) {
+                                DirLock lock, BrokerOptions options) {
         this.server = server;
+        this.options = options;
         this.lock = lock;
         this.dataDir = dataDir;
         this.temporary = temporary;
@@ -95,6 +99,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * were told it.
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int port) {
+        return start(BrokerOptions.defaults().withDataDir(dataDir).withPort(port));
+    }
+
+    /**
+     * Starts a broker as {@code options} say (data directory, port, the address its client listener binds, SASL/SCRAM
+     * users) and waits until it serves metadata.
+     */
+    public static EmbeddedKafkaBroker start(BrokerOptions options) {
+        Path dataDir = options.dataDir();
         boolean temporary = dataDir == null;
         Path dir;
         if (temporary) {
@@ -109,7 +122,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         DirLock lock = null;
         try {
             lock = DirLock.acquire(dir);
-            return startIn(dir, temporary, lock, port);
+            return startIn(dir, temporary, lock, options);
         } catch (RuntimeException | Error e) {
             if (lock != null) {
                 lock.release();
@@ -121,7 +134,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafkaBroker startIn(Path dir, boolean temporary, DirLock lock, int requestedPort) {
+    private static EmbeddedKafkaBroker startIn(Path dir, boolean temporary, DirLock lock, BrokerOptions options) {
+        int requestedPort = options.port();
+        String host = options.listenerHost();
         long began = System.nanoTime();
         Path logDir = dir.resolve(LOG_DIR);
         Properties state = readState(dir);
@@ -139,13 +154,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = requestedPort > 0 ? requestedPort
-                    : attempt == 1 && isFree(preferredPort) ? preferredPort : freePort(-1);
-            int controllerPort = attempt == 1 && preferredControllerPort != port && isFree(preferredControllerPort)
-                    ? preferredControllerPort : freePort(port);
-            Map<String, Object> props = brokerProperties(nodeId, logDir, port, controllerPort);
+                    : attempt == 1 && isFree(host, preferredPort) ? preferredPort : freePort(host, -1);
+            int controllerPort = attempt == 1 && preferredControllerPort != port
+                    && isFree(HOST, preferredControllerPort) ? preferredControllerPort : freePort(HOST, port);
+            Map<String, Object> props = brokerProperties(nodeId, logDir, port, controllerPort, options);
             KafkaConfig config = new KafkaConfig(props, false);
             if (!Files.exists(logDir.resolve("meta.properties"))) {
-                format(config, nodeId, clusterId, logDir);
+                format(config, nodeId, clusterId, logDir, options);
             }
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             try {
@@ -160,7 +175,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 }
                 throw e;
             }
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, temporary, port, clusterId, lock);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, temporary, port, clusterId, lock,
+                    options);
             try {
                 broker.awaitReady(READY_TIMEOUT);
                 if (!temporary) {
@@ -182,16 +198,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         throw last;
     }
 
-    private static Map<String, Object> brokerProperties(int nodeId, Path logDir, int port, int controllerPort) {
+    private static Map<String, Object> brokerProperties(int nodeId, Path logDir, int port, int controllerPort,
+                                                        BrokerOptions options) {
         Map<String, Object> p = new HashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(nodeId));
         p.put("controller.quorum.voters", nodeId + "@" + HOST + ":" + controllerPort);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + ADVERTISED_HOST + ":" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        // One client listener, which is also the inter-broker one; the controller's stays on loopback.
+        String client = options.sasl() ? SASL_LISTENER : "PLAINTEXT";
+        p.put("listeners", client + "://" + listenerAddress(options.listenerHost()) + ":" + port
+                + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", client + "://" + listenerAddress(options.advertisedHost()) + ":" + port);
+        p.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", client);
+        if (options.sasl()) {
+            // SCRAM on the client listener. The broker logs in to itself (transaction markers, which Kafka Streams'
+            // exactly-once needs, go over the inter-broker listener) as the first user.
+            var first = options.scramUsers().entrySet().iterator().next();
+            String prefix = "listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + "."
+                    + BrokerOptions.SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".";
+            p.put("sasl.enabled.mechanisms", BrokerOptions.SCRAM_MECHANISM);
+            p.put("sasl.mechanism.inter.broker.protocol", BrokerOptions.SCRAM_MECHANISM);
+            p.put(prefix + "sasl.jaas.config", BrokerOptions.jaasConfig(first.getKey(), first.getValue()));
+        }
         p.put("log.dirs", logDir.toString());
 
         // A single node: every internal topic has one replica.
@@ -209,6 +239,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // A process killed with -9 leaves its transaction open, and read_committed readers of the partitions it
+        // wrote (the node that takes its partitions over, the gateways' views) wait until the coordinator aborts it:
+        // after the producer's transaction.timeout.ms, at the next check of this interval (default 10 s, which
+        // would add up to 10 s to every failover; see docs/failover.md).
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // The cleaner allocates this buffer on the heap up front (default 128 MiB); Kafka requires more than
         // 1 MiB per cleaner thread.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
@@ -232,10 +267,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Prefix of system properties that set properties of the embedded broker. */
     public static final String BROKER_PROPERTY_PREFIX = "dk.broker.";
 
-    private static void format(KafkaConfig config, int nodeId, String clusterId, Path logDir) {
+    /** A listener's host: an IPv6 literal in brackets. */
+    private static String listenerAddress(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static void format(KafkaConfig config, int nodeId, String clusterId, Path logDir, BrokerOptions options) {
         try {
             Files.createDirectories(logDir);
+            List<String> scram = options.scramUsers().entrySet().stream()
+                    .map(u -> BrokerOptions.SCRAM_MECHANISM + "=[name=" + u.getKey() + ",password=" + u.getValue() + "]")
+                    .toList();
             new Formatter()
+                    .setScramArguments(scram)
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .setNodeId(nodeId)
                     .setClusterId(clusterId)
@@ -252,13 +296,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Waits until an admin client sees the cluster with at least one node. */
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Object> conf = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        Map<String, Object> conf = adminConfig(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000,
                 AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 50,
                 AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500));
         Exception lastError = null;
         try (Admin admin = Admin.create(conf)) {
             while (System.nanoTime() < deadline) {
@@ -293,12 +336,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         int timeoutMs = (int) Math.max(5_000, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
         // One request at a time, retried (by the admin client) slowly: a retry before the broker knows the topic
         // it just created makes it create the topic again.
-        Map<String, Object> conf = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        Map<String, Object> conf = adminConfig(Map.of(
                 AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 500,
                 AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 1000,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs));
         String probe = "dk-embedded-broker-probe";
         try (Admin admin = Admin.create(conf)) {
             // Unknown group: an empty answer, once the group coordinator is loaded.
@@ -317,9 +359,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** {@code localhost:PORT}. */
+    /** The broker's own admin clients: the bootstrap servers and, with SASL, the login of its first user. */
+    private Map<String, Object> adminConfig(Map<String, Object> more) {
+        Map<String, Object> conf = new HashMap<>(more);
+        conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        options.scramUsers().entrySet().stream().findFirst().ifPresent(u ->
+                options.clientProperties(u.getKey(), u.getValue()).forEach((k, v) -> conf.put(k.toString(), v)));
+        return conf;
+    }
+
+    /** {@code localhost:PORT} (the advertised host and the client port). */
     public String bootstrapServers() {
-        return ADVERTISED_HOST + ":" + port;
+        return listenerAddress(options.advertisedHost()) + ":" + port;
+    }
+
+    /** What the broker was started with. */
+    public BrokerOptions options() {
+        return options;
+    }
+
+    /**
+     * The bootstrap servers of the broker that last ran on {@code dataDir} (it may or may not run now), for tools that
+     * talk to a local cluster without being told its address; empty when no broker has run there.
+     */
+    public static java.util.Optional<String> lastBootstrapServers(Path dataDir) {
+        String port = readState(dataDir).getProperty("port");
+        return port == null ? java.util.Optional.empty() : java.util.Optional.of(BrokerOptions.LOCALHOST + ":" + port);
     }
 
     /** The directory holding the broker's state (a temporary one when started with {@code null}). */
@@ -422,24 +487,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return false;
     }
 
-    private static boolean isFree(int port) {
+    private static boolean isFree(String host, int port) {
         if (port <= 0 || port > 65535) {
             return false;
         }
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+            s.bind(socketAddress(host, port));
             return true;
         } catch (IOException e) {
             return false;
         }
     }
 
-    private static int freePort(int other) {
+    private static InetSocketAddress socketAddress(String host, int port) throws IOException {
+        return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(InetAddress.getByName(host), port);
+    }
+
+    private static int freePort(String host, int other) {
         for (int i = 0; i < 20; i++) {
             try (ServerSocket s = new ServerSocket()) {
                 s.setReuseAddress(true);
-                s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+                s.bind(socketAddress(host, 0));
                 int port = s.getLocalPort();
                 if (port != other) {
                     return port;

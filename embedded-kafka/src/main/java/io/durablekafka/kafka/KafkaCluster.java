@@ -53,6 +53,14 @@ public final class KafkaCluster implements AutoCloseable {
      *                      ignored by the other modes
      */
     public static KafkaCluster resolve(Path dataDirOrNull) {
+        return resolveWith(BrokerOptions.defaults().withDataDir(dataDirOrNull));
+    }
+
+    /**
+     * Resolves (and if needed starts) the cluster; an embedded broker is started with {@code embedded} (its data
+     * directory, port, listener address, users), which the other modes ignore.
+     */
+    public static KafkaCluster resolveWith(BrokerOptions embedded) {
         String external = setting(BOOTSTRAP_SERVERS_PROPERTY);
         if (external != null) {
             LOG.info("Using the external Kafka cluster at {}", external);
@@ -62,7 +70,7 @@ public final class KafkaCluster implements AutoCloseable {
         String mode = requested == null ? "auto" : requested.toLowerCase(Locale.ROOT);
         switch (mode) {
             case "embedded" -> {
-                return embedded(dataDirOrNull);
+                return embedded(embedded);
             }
             case "testcontainers", "docker" -> {
                 if (!DockerProbe.available()) {
@@ -72,7 +80,7 @@ public final class KafkaCluster implements AutoCloseable {
                 return testcontainers();
             }
             case "auto" -> {
-                return DockerProbe.available() ? testcontainers() : embedded(dataDirOrNull);
+                return DockerProbe.available() ? testcontainers() : embedded(embedded);
             }
             default -> throw new IllegalArgumentException("unknown " + MODE_PROPERTY + " '" + requested
                     + "' (expected embedded, testcontainers or auto)");
@@ -84,8 +92,8 @@ public final class KafkaCluster implements AutoCloseable {
         return setting(BOOTSTRAP_SERVERS_PROPERTY) != null;
     }
 
-    private static KafkaCluster embedded(Path dataDir) {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir);
+    private static KafkaCluster embedded(BrokerOptions options) {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options);
         return new KafkaCluster(Mode.EMBEDDED, broker.bootstrapServers(), broker);
     }
 

@@ -141,7 +141,8 @@ public final class OrchestratorNode implements AutoCloseable {
         return p;
     }
 
-    private Properties streamsConfig() {
+    /** The Kafka Streams configuration of this node (package-private for its test). */
+    Properties streamsConfig() {
         Path stateDir = options.stateDir();
         if (stateDir == null) {
             try {
@@ -170,6 +171,13 @@ public final class OrchestratorNode implements AutoCloseable {
         // An idle stream thread blocks in poll for this long before it punctuates or commits again: short, so that
         // early commits the pacer put off and entity ticks are not held up by an idle poll.
         p.put(StreamsConfig.POLL_MS_CONFIG, 10);
+        // Failover (docs/failover.md): a warm standby of every partition's store on another node, and a session
+        // timeout that notices a node killed with -9 within seconds; heartbeats at a third of it at most, as Kafka
+        // advises. As defaults, so that dk.kafka.session.timeout.ms and the like still win.
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, options.standbyReplicas());
+        long sessionMs = options.sessionTimeout().toMillis();
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionMs);
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.min(3_000, sessionMs / 3));
         p.putAll(options.kafkaOverrides());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, options.topics().nodeApplicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());

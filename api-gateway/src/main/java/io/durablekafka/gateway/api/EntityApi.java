@@ -3,30 +3,20 @@ package io.durablekafka.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.messages.ReleaseEntityLock;
 import io.durablekafka.common.messages.SignalEntity;
 import io.durablekafka.common.serde.Json;
-import io.durablekafka.common.store.EntityLockHolder;
 import io.durablekafka.gateway.views.EntityQuery;
 import io.durablekafka.gateway.views.EntityView;
-import io.durablekafka.gateway.views.InstanceView;
 import io.durablekafka.gateway.views.Page;
-import io.durablekafka.gateway.views.ReadViews;
 import io.durablekafka.sdk.EntityInstanceId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The durable entity operations of the Durable Functions HTTP API: signal ({@code POST}), delete
@@ -39,21 +29,18 @@ import org.slf4j.LoggerFactory;
 public final class EntityApi {
 
     /** The operation {@code DELETE} signals. */
-    public static final String DELETE_OPERATION = "delete";
+    public static final String DELETE_OPERATION = EntityOperations.DELETE_OPERATION;
     /** {@code source} of the signals the HTTP API sends. */
     public static final String HTTP_SOURCE = "http";
     /** {@code source} of the {@code delete} signals a storage clean-up sends. */
-    public static final String CLEAN_SOURCE = "clean";
-    private static final Logger LOG = LoggerFactory.getLogger(EntityApi.class);
+    public static final String CLEAN_SOURCE = EntityOperations.CLEAN_SOURCE;
     /** Entity tokens differ from instance tokens: one cannot be used for the other list. */
     private static final ContinuationToken TOKENS = new ContinuationToken("e1|", "an entity list");
     /** ISO-8601 UTC with as many fraction digits as needed, as the extension writes {@code lastOperationTime}. */
     private static final DateTimeFormatter LAST_OPERATION_TIME = new DateTimeFormatterBuilder().appendInstant(-1)
             .toFormatter(Locale.ROOT);
 
-    private final Set<String> knownEntities;
-    private final Duration barrierTimeout;
-    private final int scanBudget;
+    private final EntityOperations operations;
 
     /**
      * @param knownEntities  entity names a signal may use (any case); empty accepts any
@@ -61,10 +48,12 @@ public final class EntityApi {
      * @param scanBudget     entities a list page visits at most
      */
     public EntityApi(Set<String> knownEntities, Duration barrierTimeout, int scanBudget) {
-        this.knownEntities = knownEntities.stream().map(n -> n.toLowerCase(Locale.ROOT))
-                .collect(Collectors.toUnmodifiableSet());
-        this.barrierTimeout = barrierTimeout;
-        this.scanBudget = scanBudget;
+        this.operations = new EntityOperations(knownEntities, barrierTimeout, scanBudget);
+    }
+
+    /** The operations behind these routes, which the gateway's other protocols share. */
+    public EntityOperations operations() {
+        return operations;
     }
 
     // ------------------------------------------------------------------------------------------ signal
@@ -91,9 +80,7 @@ public final class EntityApi {
 
     private void send(Call call, String entityId, String operation) throws Exception {
         JsonNode input = input(call);
-        checkKnown(call.path("entityName"));
-        call.hub().publisher().publish(new SignalEntity(entityId, operation, input, null, HTTP_SOURCE),
-                call.trace());
+        operations.signal(call.hub(), entityId, operation, input, null, HTTP_SOURCE, call.trace());
         call.ctx().status(202);
     }
 
@@ -111,13 +98,6 @@ public final class EntityApi {
         return JsonResponses.parseBody(body);
     }
 
-    private void checkKnown(String name) {
-        if (!knownEntities.isEmpty() && !knownEntities.contains(name.toLowerCase(Locale.ROOT))) {
-            throw new ApiException(404, "UnknownEntity", "The entity name '" + name + "' was not found. Known "
-                    + "entities: " + knownEntities.stream().sorted().toList() + ".");
-        }
-    }
-
     // --------------------------------------------------------------------------------------------- get
 
     /**
@@ -126,7 +106,7 @@ public final class EntityApi {
      */
     public void get(Call call) throws InterruptedException {
         String entityId = entityId(call);
-        EntityView entity = call.hub().views().findEntityConsistent(entityId, barrierTimeout).orElseThrow(() ->
+        EntityView entity = operations.find(call.hub(), entityId).orElseThrow(() ->
                 new ApiException(404, "EntityNotFound", "No entity '" + call.path("entityKey") + "' of '"
                         + call.path("entityName") + "' (" + entityId + ") was found."));
         JsonResponses.send(call.ctx(), 200, entity.state());
@@ -149,16 +129,14 @@ public final class EntityApi {
                 InstanceApi.time(call, "lastOperationTimeTo"));
         int top = InstanceApi.top(call);
         boolean fetchState = InstanceApi.flag(call, "fetchState", false);
-        String after = decodeToken(call.header(InstanceApi.CONTINUATION_HEADER));
-        ReadViews views = call.hub().views();
-        views.awaitAllCaughtUp(barrierTimeout);
-        Page<EntityView> page = query.page(views.store(), after, top, scanBudget);
+        Page<EntityView> page = operations.list(call.hub(), query, call.header(InstanceApi.CONTINUATION_HEADER), top);
         ArrayNode body = Json.MAPPER.createArrayNode();
         for (EntityView entity : page.items()) {
             body.add(render(entity, fetchState));
         }
-        if (page.hasMore()) {
-            call.ctx().header(InstanceApi.CONTINUATION_HEADER, encodeToken(page.resume()));
+        String continuation = EntityOperations.continuation(page);
+        if (continuation != null) {
+            call.ctx().header(InstanceApi.CONTINUATION_HEADER, continuation);
         }
         JsonResponses.send(call.ctx(), 200, body);
     }
@@ -198,48 +176,11 @@ public final class EntityApi {
     public void clean(Call call) throws Exception {
         boolean removeEmpty = InstanceApi.flag(call, "removeEmptyEntities", true);
         boolean releaseLocks = InstanceApi.flag(call, "releaseOrphanedLocks", true);
-        ReadViews views = call.hub().views();
-        // Every partition: the entities and the instances owning their locks may live in any.
-        views.awaitCaughtUp(views.allPartitions(), barrierTimeout);
-        List<EntityView> entities = new ArrayList<>();
-        views.store().forEachEntity("", null, listed -> {
-            EntityView entity = listed.view();
-            if (entity != null) {
-                entities.add(entity);
-            }
-            return true;
-        });
-        List<OrchestrationMessage> messages = new ArrayList<>();
-        int removed = 0;
-        int released = 0;
-        for (EntityView entity : entities) {
-            EntityLockHolder holder = entity.lockedBy();
-            if (holder != null) {
-                if (releaseLocks && isOrphaned(views, holder)) {
-                    messages.add(new ReleaseEntityLock(entity.entityId(), holder.instanceId(), holder.executionId(),
-                            holder.taskId()));
-                    released++;
-                }
-            } else if (removeEmpty && !entity.exists()) {
-                messages.add(new SignalEntity(entity.entityId(), DELETE_OPERATION, null, null, CLEAN_SOURCE));
-                removed++;
-            }
-        }
-        if (!messages.isEmpty()) {
-            call.hub().publisher().publishAll(messages, call.trace());
-            LOG.info("entity storage of hub {} cleaned: {} empty entities removed, {} orphaned locks released",
-                    call.hub().name(), removed, released);
-        }
+        EntityOperations.Cleaned cleaned = operations.clean(call.hub(), removeEmpty, releaseLocks, call.trace());
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("emptyEntitiesRemoved", removed);
-        body.put("orphanedLocksReleased", released);
+        body.put("emptyEntitiesRemoved", cleaned.emptyEntitiesRemoved());
+        body.put("orphanedLocksReleased", cleaned.orphanedLocksReleased());
         JsonResponses.send(call.ctx(), 200, body);
-    }
-
-    /** A lock is orphaned when its owner does not exist or has ended (a live owner releases its locks itself). */
-    private static boolean isOrphaned(ReadViews views, EntityLockHolder holder) {
-        Optional<InstanceView> owner = views.find(holder.instanceId());
-        return owner.isEmpty() || !owner.get().isActive();
     }
 
     // ---------------------------------------------------------------------------------------- entity IDs

@@ -9,8 +9,16 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.durablekafka.common.config.BindHost;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.util.List;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,10 +172,53 @@ public final class HttpApi implements AutoCloseable {
         return s == io.javalin.http.HttpStatus.UNKNOWN ? "Error" : s.getMessage().replace(" ", "");
     }
 
-    /** Binds the port (0: any free port) and returns the bound one. */
+    /** Binds the port (0: any free port) on every interface and returns the bound one. */
     public int start(int port) {
-        app.start(port);
-        return app.port();
+        return start(BindHost.any(), port);
+    }
+
+    /**
+     * Binds the port (0: any free port) on each address of {@code host} (loopback: 127.0.0.1 and ::1), one Jetty
+     * connector each, and returns the bound port. Every route (API, SSE, MCP, dashboard, probes) is on all of them.
+     */
+    public int start(BindHost host, int port) {
+        List<InetAddress> addresses = host.addresses();
+        // Jetty binds its connectors one by one: a port asked for as 0 is chosen free on every address first.
+        int chosen = port == 0 && addresses.size() > 1 ? host.freePort() : port;
+        app.start(host.isAny() ? null : addresses.getFirst().getHostAddress(), chosen);
+        int bound = app.port();
+        Server server = app.jettyServer().server();
+        HttpConfiguration config = ((ServerConnector) server.getConnectors()[0])
+                .getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
+        for (InetAddress address : addresses.subList(1, addresses.size())) {
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
+            connector.setHost(address.getHostAddress());
+            connector.setPort(bound);
+            try {
+                server.addConnector(connector);
+                connector.start();
+            } catch (Exception e) {
+                app.stop();
+                throw new IllegalStateException("cannot bind port " + bound + " on " + address.getHostAddress()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        return bound;
+    }
+
+    /** The addresses the server listens on (for tests: what can connect). */
+    public List<InetSocketAddress> boundAddresses() {
+        List<InetSocketAddress> bound = new java.util.ArrayList<>();
+        for (var connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector sc && sc.getTransport() instanceof ServerSocketChannel channel) {
+                try {
+                    bound.add((InetSocketAddress) channel.getLocalAddress());
+                } catch (java.io.IOException e) {
+                    // closed meanwhile: listens nowhere
+                }
+            }
+        }
+        return List.copyOf(bound);
     }
 
     public int port() {

@@ -1,7 +1,6 @@
 package io.durablekafka.gateway.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import io.durablekafka.common.config.Secrets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,13 +63,32 @@ public final class Hubs {
 
     /** Runs the checks above and binds the hub, connection and key to the call. */
     void resolve(Call call) {
-        String requestedHub = blankToNull(call.query("taskHub"));
-        HubServices hub = requestedHub == null ? defaultHub : byName.get(requestedHub.toLowerCase(Locale.ROOT));
-
         String code = blankToNull(call.query("code"));
         if (code == null) {
             code = blankToNull(call.header(KEY_HEADER));
         }
+        HubServices hub = authorize(blankToNull(call.query("taskHub")), code);
+
+        String requestedConnection = blankToNull(call.query("connection"));
+        String connection = defaultConnection();
+        if (requestedConnection != null) {
+            connection = connections.stream().filter(requestedConnection::equalsIgnoreCase).findFirst()
+                    .orElseThrow(() -> ApiException.badRequest("UnknownConnection", "No connection named '"
+                            + requestedConnection + "' is configured. Configured connections: " + connections + "."));
+            connection = requestedConnection;
+        }
+        call.bind(hub, connection, code);
+    }
+
+    /**
+     * The hub a request names (null: the default hub), once its key is checked: the gateway-wide key or the hub's
+     * own, when either is configured.
+     *
+     * @param code the key the request carries, or null
+     * @throws ApiException 401 for a missing or wrong key, 404 for a hub this gateway does not serve
+     */
+    public HubServices authorize(String requestedHub, String code) {
+        HubServices hub = requestedHub == null ? defaultHub : byName.get(requestedHub.toLowerCase(Locale.ROOT));
         List<String> keys = new ArrayList<>(2);
         if (systemKey != null) {
             keys.add(systemKey);
@@ -84,16 +102,7 @@ public final class Hubs {
                     + requestedHub + "'. Served task hubs: " + byName.values().stream().map(HubServices::name).toList()
                     + ".");
         }
-
-        String requestedConnection = blankToNull(call.query("connection"));
-        String connection = defaultConnection();
-        if (requestedConnection != null) {
-            connection = connections.stream().filter(requestedConnection::equalsIgnoreCase).findFirst()
-                    .orElseThrow(() -> ApiException.badRequest("UnknownConnection", "No connection named '"
-                            + requestedConnection + "' is configured. Configured connections: " + connections + "."));
-            connection = requestedConnection;
-        }
-        call.bind(hub, connection, code);
+        return hub;
     }
 
     /**
@@ -120,19 +129,9 @@ public final class Hubs {
             throw new ApiException(401, "Unauthorized", "This API requires a system key: pass it as the 'code' "
                     + "query parameter or in the '" + KEY_HEADER + "' header.");
         }
-        if (!matchesAny(code, keys)) {
+        if (!Secrets.matchesAny(code, keys)) {
             throw new ApiException(401, "Unauthorized", "The system key is not valid" + invalidSuffix);
         }
-    }
-
-    private static boolean matchesAny(String code, List<String> keys) {
-        byte[] given = code.getBytes(StandardCharsets.UTF_8);
-        boolean match = false;
-        for (String key : keys) {
-            // Constant time per key, and every key is compared: the answer's timing tells nothing.
-            match |= MessageDigest.isEqual(given, key.getBytes(StandardCharsets.UTF_8));
-        }
-        return match;
     }
 
     static String blankToNull(String s) {

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.durablekafka.common.history.HistoryRecord;
 import io.durablekafka.common.messages.OrchestrationMessage;
-import io.durablekafka.common.messages.PurgeInstance;
 import io.durablekafka.common.messages.RaiseEvent;
 import io.durablekafka.common.messages.ResumeOrchestration;
 import io.durablekafka.common.messages.RewindOrchestration;
-import io.durablekafka.common.messages.StartOrchestration;
 import io.durablekafka.common.messages.SuspendOrchestration;
 import io.durablekafka.common.messages.TerminateOrchestration;
 import io.durablekafka.common.serde.Json;
@@ -20,10 +18,8 @@ import io.durablekafka.gateway.publish.PublishException;
 import io.durablekafka.gateway.views.InstanceQuery;
 import io.durablekafka.gateway.views.InstanceView;
 import io.durablekafka.gateway.views.Page;
-import io.durablekafka.gateway.views.ReadViews;
 import io.durablekafka.gateway.webhooks.CallbackPolicy;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
-import io.durablekafka.sdk.EntityInstanceId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,18 +29,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The instance operations of the Durable Functions HTTP API, for the webhook routes and the management
@@ -61,17 +52,13 @@ public final class InstanceApi {
     /** A list page visits at most this many instances (matching or not) before it hands out a continuation. */
     public static final int DEFAULT_SCAN_BUDGET = 10_000;
     public static final Duration DEFAULT_MAX_LONG_POLL = Duration.ofSeconds(60);
-    private static final Logger LOG = LoggerFactory.getLogger(InstanceApi.class);
     private static final ContinuationToken TOKENS = new ContinuationToken("1|", "an instance list");
     private static final Pattern SHORT_YEAR = Pattern.compile("^(\\d{1,3})-");
     /** An offset whose '+' a query string turned into a space: {@code ...T10:00:00 01:00}. */
     private static final Pattern SPACED_OFFSET = Pattern.compile("(T\\d\\d:\\d\\d(?::\\d\\d(?:\\.\\d+)?)?) (\\d\\d:?\\d\\d)$");
 
-    private final Set<String> knownOrchestrations;
-    private final Duration barrierTimeout;
+    private final InstanceOperations operations;
     private final Duration maxWait;
-    private final Duration purgeWait;
-    private final int scanBudget;
     private final Duration maxLongPoll;
     private final CallbackPolicy callbacks;
 
@@ -93,12 +80,14 @@ public final class InstanceApi {
     public InstanceApi(Set<String> knownOrchestrations, Duration barrierTimeout, Duration maxWait, Duration purgeWait,
                        int scanBudget, Duration maxLongPoll, CallbackPolicy callbacks) {
         this.callbacks = callbacks;
-        this.knownOrchestrations = Set.copyOf(knownOrchestrations);
-        this.barrierTimeout = barrierTimeout;
+        this.operations = new InstanceOperations(knownOrchestrations, barrierTimeout, purgeWait, scanBudget);
         this.maxWait = maxWait;
-        this.purgeWait = purgeWait;
-        this.scanBudget = scanBudget;
         this.maxLongPoll = maxLongPoll;
+    }
+
+    /** The operations behind these routes, which the gateway's other protocols share. */
+    public InstanceOperations operations() {
+        return operations;
     }
 
     /** With the default long-poll limit. */
@@ -113,12 +102,8 @@ public final class InstanceApi {
     public void start(Call call) throws Exception {
         String name = call.path("functionName");
         String requestedId = call.path("instanceId");
-        checkKnown(name);
-        String instanceId = requestedId == null ? InstanceIds.generate() : InstanceIds.validate(requestedId);
-        if (EntityInstanceId.isEntityId(instanceId)) {
-            throw ApiException.badRequest("InvalidInstanceId", "Orchestration instance IDs must not start with '@': "
-                    + "such IDs name durable entities (@name@key).");
-        }
+        String instanceId = requestedId == null ? InstanceIds.generate() : requestedId;
+        operations.checkStart(name, instanceId);
         JsonNode input = JsonResponses.parseBody(call.body());
         Duration wait = waitTimeout(call);
         String callbackUrl = callbackUrl(call);
@@ -142,7 +127,7 @@ public final class InstanceApi {
     /** {@code POST /runtime/orchestrations/start/{orchestratorName}} with body {@code {"input": ...}}. */
     public void managementStart(Call call) throws Exception {
         String name = call.path("orchestratorName");
-        checkKnown(name);
+        operations.checkKnown(name);
         JsonNode body = JsonResponses.parseBody(call.body());
         JsonNode input = null;
         if (body != null && !body.isNull()) {
@@ -168,52 +153,14 @@ public final class InstanceApi {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         boolean newId = flag(call, "restartWithNewInstanceId", true);
         Duration wait = waitTimeout(call);
-        ReadViews views = call.hub().views();
-        // An entity ID is no orchestration to restart (the nodes dead-letter starts of '@' IDs).
-        InstanceView view = views.findConsistent(instanceId, barrierTimeout)
-                .filter(v -> !EntityInstanceId.isEntityId(instanceId))
-                .orElseThrow(() -> ApiException.badRequest("InstanceNotFound", "InstanceId does not match a valid "
-                        + "orchestration instance: no instance with ID '" + instanceId + "' was found."));
-        InstanceStatus status = view.status();
-        checkKnown(status.name());
-        if (!newId) {
-            CommandRefusals.check(InstanceCommand.START, instanceId, view);
-        }
-        String target = newId ? InstanceIds.generate() : instanceId;
-        RecordMetadata ack = startInstance(call, target, status.name(), status.input(), null);
-        answerStarted(call, target, ack, wait);
+        InstanceOperations.Started started = operations.restart(call.hub(), instanceId, newId, call.trace());
+        answerStarted(call, started.instanceId(), started.ack(), wait);
     }
 
-    private void checkKnown(String name) {
-        if (!knownOrchestrations.isEmpty() && !knownOrchestrations.contains(name)) {
-            throw ApiException.badRequest("UnknownOrchestrator", "The function '" + name
-                    + "' doesn't exist, is disabled, or is not an orchestrator function. Known orchestrators: "
-                    + knownOrchestrations.stream().sorted().toList());
-        }
-    }
-
-    /**
-     * Publishes the start unless the view holds an active instance of that ID (409). Starts of the same ID
-     * through this gateway are serialized: the second one sees the first as Pending. Returns once the view
-     * holds the start (read-your-writes on this gateway).
-     */
+    /** Starts through {@link InstanceOperations#start} with the request's hub and trace. */
     private RecordMetadata startInstance(Call call, String instanceId, String name, JsonNode input,
                                          String callbackUrl) throws InterruptedException, PublishException {
-        HubServices hub = call.hub();
-        ReadViews views = hub.views();
-        ReentrantLock lock = hub.lockStart(instanceId);
-        try {
-            CommandRefusals.check(InstanceCommand.START, instanceId, views.find(instanceId).orElse(null));
-            RecordMetadata ack = hub.publisher().publish(new StartOrchestration(instanceId, name, input, null, null,
-                    Instant.now(), callbackUrl, call.trace()), call.trace());
-            if (!views.awaitConsumed(new TopicPartition(ack.topic(), ack.partition()), ack.offset(), barrierTimeout)) {
-                LOG.warn("the views of hub {} did not see the start of '{}' ({}-{}@{}) within {}", hub.name(),
-                        instanceId, ack.topic(), ack.partition(), ack.offset(), barrierTimeout);
-            }
-            return ack;
-        } finally {
-            hub.unlockStart(instanceId, lock);
-        }
+        return operations.start(call.hub(), instanceId, name, input, null, callbackUrl, call.trace()).ack();
     }
 
     /**
@@ -359,16 +306,14 @@ public final class InstanceApi {
                 time(call, "createdTimeTo"), statuses(call));
         int top = top(call);
         boolean showInput = flag(call, "showInput", true);
-        String after = decodeToken(call.header(CONTINUATION_HEADER));
-        ReadViews views = call.hub().views();
-        views.awaitAllCaughtUp(barrierTimeout);
-        Page<InstanceView> page = query.page(views.store(), after, top, scanBudget);
+        Page<InstanceView> page = operations.list(call.hub(), query, call.header(CONTINUATION_HEADER), top);
         ArrayNode body = Json.MAPPER.createArrayNode();
         for (InstanceView v : page.items()) {
             body.add(StatusRenderer.render(v.status(), showInput, null));
         }
-        if (page.hasMore()) {
-            call.ctx().header(CONTINUATION_HEADER, encodeToken(page.resume()));
+        String continuation = InstanceOperations.continuation(page);
+        if (continuation != null) {
+            call.ctx().header(CONTINUATION_HEADER, continuation);
         }
         JsonResponses.send(call.ctx(), 200, body);
     }
@@ -462,9 +407,7 @@ public final class InstanceApi {
      */
     public void purge(Call call) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
-        CommandRefusals.check(InstanceCommand.PURGE, instanceId, findOrchestration(call, instanceId));
-        RecordMetadata ack = call.hub().publisher().publish(new PurgeInstance(instanceId), call.trace());
-        awaitPurged(call.hub().views(), instanceId, ack.offset(), System.nanoTime() + purgeWait.toNanos());
+        operations.purge(call.hub(), instanceId, call.trace());
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("instancesDeleted", 1);
         JsonResponses.send(call.ctx(), 200, body);
@@ -481,47 +424,13 @@ public final class InstanceApi {
             throw ApiException.badRequest("MissingParameter", "Please provide value for 'createdTimeFrom' parameter.");
         }
         Instant to = time(call, "createdTimeTo");
-        Set<RuntimeStatus> requested = statuses(call);
-        Set<RuntimeStatus> purgeable = EnumSet.noneOf(RuntimeStatus.class);
-        for (RuntimeStatus s : requested == null ? EnumSet.allOf(RuntimeStatus.class) : requested) {
-            if (InstanceCommand.PURGE.verdict(s) == InstanceCommand.Verdict.APPLY) {
-                purgeable.add(s);
-            }
-        }
-        ReadViews views = call.hub().views();
-        List<String> ids = new ArrayList<>();
-        if (!purgeable.isEmpty()) {
-            views.awaitAllCaughtUp(barrierTimeout);
-            new InstanceQuery("", from, to == null ? Instant.now() : to, purgeable)
-                    .forEachMatch(views.store(), v -> ids.add(v.instanceId()));
-        }
-        if (ids.isEmpty()) {
+        int deleted = operations.purgeMany(call.hub(), from, to, statuses(call), call.trace());
+        if (deleted == 0) {
             throw new ApiException(404, "NoInstancesMatched", "No instances in a terminal state matched the filter.");
         }
-        List<OrchestrationMessage> purges = new ArrayList<>(ids.size());
-        ids.forEach(id -> purges.add(new PurgeInstance(id)));
-        List<RecordMetadata> acks = call.hub().publisher().publishAll(purges, call.trace());
-        long deadline = System.nanoTime() + purgeWait.toNanos();
-        for (int i = 0; i < ids.size(); i++) {
-            if (!awaitPurged(views, ids.get(i), acks.get(i).offset(), deadline)) {
-                break;
-            }
-        }
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("instancesDeleted", ids.size());
+        body.put("instancesDeleted", deleted);
         JsonResponses.send(call.ctx(), 200, body);
-    }
-
-    /** Waits (until the deadline) for the view to drop the instance, or to show inputs after the purge. */
-    private static boolean awaitPurged(ReadViews views, String instanceId, long purgeOffset, long deadline)
-            throws InterruptedException {
-        Predicate<Optional<InstanceView>> gone = v -> v.isEmpty() || v.get().status().inputOffset() > purgeOffset;
-        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        boolean done = gone.test(views.awaitInstance(instanceId, gone, left));
-        if (!done) {
-            LOG.info("purge of '{}' accepted, but not yet applied by the nodes within the purge wait", instanceId);
-        }
-        return done;
     }
 
     // --------------------------------------------------------------------------------- instance commands
@@ -535,7 +444,7 @@ public final class InstanceApi {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String eventName = call.path("eventName");
         byte[] body = call.body();
-        CommandRefusals.check(InstanceCommand.RAISE_EVENT, instanceId, findOrchestration(call, instanceId));
+        operations.check(call.hub(), InstanceCommand.RAISE_EVENT, instanceId);
         JsonNode data = null;
         if (!new String(body, StandardCharsets.UTF_8).isBlank()) {
             String mediaType = call.mediaType();
@@ -545,7 +454,8 @@ public final class InstanceApi {
             }
             data = JsonResponses.parseBody(body);
         }
-        call.hub().publisher().publish(new RaiseEvent(instanceId, eventName, data), call.trace());
+        operations.command(call.hub(), InstanceCommand.RAISE_EVENT, new RaiseEvent(instanceId, eventName, data),
+                call.trace());
         accepted(call);
     }
 
@@ -553,8 +463,8 @@ public final class InstanceApi {
     public void terminate(Call call) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
-        CommandRefusals.check(InstanceCommand.TERMINATE, instanceId, findOrchestration(call, instanceId));
-        call.hub().publisher().publish(new TerminateOrchestration(instanceId, reason), call.trace());
+        operations.command(call.hub(), InstanceCommand.TERMINATE, new TerminateOrchestration(instanceId, reason),
+                call.trace());
         accepted(call);
     }
 
@@ -575,8 +485,8 @@ public final class InstanceApi {
                 reason = given.asText();
             }
         }
-        CommandRefusals.check(InstanceCommand.TERMINATE, instanceId, findOrchestration(call, instanceId));
-        call.hub().publisher().publish(new TerminateOrchestration(instanceId, reason), call.trace());
+        operations.command(call.hub(), InstanceCommand.TERMINATE, new TerminateOrchestration(instanceId, reason),
+                call.trace());
         accepted(call);
     }
 
@@ -598,8 +508,7 @@ public final class InstanceApi {
                                        java.util.function.BiFunction<String, String, OrchestrationMessage> message) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
-        CommandRefusals.check(command, instanceId, findOrchestration(call, instanceId));
-        call.hub().publisher().publish(message.apply(instanceId, reason), call.trace());
+        operations.command(call.hub(), command, message.apply(instanceId, reason), call.trace());
         accepted(call);
     }
 
@@ -610,29 +519,15 @@ public final class InstanceApi {
     public void rewind(Call call) throws Exception {
         String instanceId = InstanceIds.validate(call.path("instanceId"));
         String reason = call.query("reason");
-        CommandRefusals.check(InstanceCommand.REWIND, instanceId, findOrchestration(call, instanceId));
-        call.hub().publisher().publish(new RewindOrchestration(instanceId, reason), call.trace());
+        operations.command(call.hub(), InstanceCommand.REWIND, new RewindOrchestration(instanceId, reason),
+                call.trace());
         accepted(call);
     }
 
     // --------------------------------------------------------------------------------------------- helpers
 
     InstanceView requireInstance(Call call, String instanceId) throws InterruptedException {
-        return call.hub().views().findConsistent(instanceId, barrierTimeout)
-                .orElseThrow(() -> CommandRefusals.notFound(instanceId));
-    }
-
-    /**
-     * The orchestration instance for a command (consistent with every start accepted before), or null when there
-     * is none. An entity ID ('@' first) is 404 at once, since the nodes dead-letter orchestration commands for
-     * entities (the entity routes manage entities).
-     */
-    private InstanceView findOrchestration(Call call, String instanceId) throws InterruptedException {
-        if (EntityInstanceId.isEntityId(instanceId)) {
-            throw new ApiException(404, "InstanceNotFound", "'" + instanceId + "' is a durable entity, not an "
-                    + "orchestration instance: use the entity routes (.../entities/{entityName}/{entityKey}).");
-        }
-        return call.hub().views().findConsistent(instanceId, barrierTimeout).orElse(null);
+        return operations.require(call.hub(), instanceId);
     }
 
     private static void accepted(Call call) {

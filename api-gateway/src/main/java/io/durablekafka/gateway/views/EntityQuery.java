@@ -17,17 +17,47 @@ import java.util.function.Predicate;
  * @param name              only entities of this name (any case; null: every entity)
  * @param lastOperationFrom only entities whose last operation was at or after it (null: no bound)
  * @param lastOperationTo   only entities whose last operation was at or before it (null: no bound)
+ * @param idStart           only entities whose ID starts with it (null: as {@code name} says); see
+ *                          {@link #startingWith}
  */
-public record EntityQuery(String name, Instant lastOperationFrom, Instant lastOperationTo)
+public record EntityQuery(String name, Instant lastOperationFrom, Instant lastOperationTo, String idStart)
         implements Predicate<ListedEntity> {
+
+    private static final String ANY = String.valueOf((char) EntityInstanceId.ID_START);
 
     public EntityQuery {
         name = name == null ? null : name.toLowerCase(Locale.ROOT);
     }
 
-    /** The key prefix of the entities this query lists: {@code @} or {@code @name@}. */
+    /** The entities of one name (null: all). */
+    public EntityQuery(String name, Instant lastOperationFrom, Instant lastOperationTo) {
+        this(name, lastOperationFrom, lastOperationTo, null);
+    }
+
+    /**
+     * The entities whose ID starts with {@code instanceIdPrefix} (the Durable Task protocol's
+     * {@code instanceIdStartsWith}): {@code @counter@a} lists the keys of {@code counter} starting with {@code a},
+     * {@code @co} the entities whose name starts with {@code co}. The name part is matched in lower case, as IDs
+     * hold it; a prefix without the leading '@' is taken as the start of a name.
+     */
+    public static EntityQuery startingWith(String instanceIdPrefix, Instant lastOperationFrom,
+                                           Instant lastOperationTo) {
+        String p = instanceIdPrefix == null ? "" : instanceIdPrefix;
+        if (!p.startsWith(ANY)) {
+            p = ANY + p;
+        }
+        int keyStart = p.indexOf(EntityInstanceId.ID_START, 1);
+        String start = keyStart < 0 ? p.toLowerCase(Locale.ROOT)
+                : p.substring(0, keyStart).toLowerCase(Locale.ROOT) + p.substring(keyStart);
+        return new EntityQuery(null, lastOperationFrom, lastOperationTo, start);
+    }
+
+    /** The key prefix of the entities this query lists: {@code @}, {@code @name@} or {@link #idStart}. */
     public String idPrefix() {
-        return name == null ? String.valueOf((char) EntityInstanceId.ID_START) : new EntityInstanceId(name, "").toString();
+        if (idStart != null) {
+            return idStart;
+        }
+        return name == null ? ANY : new EntityInstanceId(name, "").toString();
     }
 
     @Override

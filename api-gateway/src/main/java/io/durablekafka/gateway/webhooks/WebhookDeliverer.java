@@ -218,7 +218,7 @@ public final class WebhookDeliverer implements AutoCloseable {
     private void deadLetter(ConsumerRecord<String, byte[]> r, DueQueue.Item<Held> held, String reason) {
         LOG.warn("dead-lettering webhook record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), reason);
         var record = new ProducerRecord<>(topics.deadLetter(), null, r.key(), r.value(),
-                DeadLetters.headers(reason, r.topic(), r.partition(), r.offset()));
+                DeadLetters.headers(r.headers(), reason, r.topic(), r.partition(), r.offset()));
         producer.send(record, (meta, e) -> completions.add(() -> {
             if (e == null) {
                 queue.finish(held);

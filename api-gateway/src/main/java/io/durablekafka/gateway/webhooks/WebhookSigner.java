@@ -1,9 +1,11 @@
 package io.durablekafka.gateway.webhooks;
 
+import io.durablekafka.common.config.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -54,10 +56,10 @@ public final class WebhookSigner {
         if (signatureHeader == null) {
             return false;
         }
-        byte[] expected = sign(webhookId, timestampSeconds, body).getBytes(StandardCharsets.UTF_8);
+        List<String> expected = List.of(sign(webhookId, timestampSeconds, body));
         boolean found = false;
         for (String candidate : signatureHeader.trim().split(" +")) {
-            found |= java.security.MessageDigest.isEqual(expected, candidate.getBytes(StandardCharsets.UTF_8));
+            found |= Secrets.matchesAny(candidate, expected);
         }
         return found;
     }

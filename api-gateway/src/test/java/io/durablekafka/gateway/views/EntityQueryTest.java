@@ -127,4 +127,17 @@ class EntityQueryTest {
         assertEquals(List.of(counter(100), counter(101), counter(102), counter(103), counter(104), counter(105)),
                 window.page(store, null, 100, 100_000).items().stream().map(EntityView::entityId).toList());
     }
+
+    @Test
+    void aProtocolIdPrefixNamesLowerCaseEntityNamesAndKeepsTheKeysCase() {
+        assertEquals("@counter@Ab", EntityQuery.startingWith("@Counter@Ab", null, null).idPrefix());
+        assertEquals("@coun", EntityQuery.startingWith("@Coun", null, null).idPrefix());
+        assertEquals("@coun", EntityQuery.startingWith("Coun", null, null).idPrefix());
+        assertEquals("@", EntityQuery.startingWith(null, null, null).idPrefix());
+        // A name prefix lists both names that start with it, a key prefix only that name's keys.
+        assertEquals(List.of("@countera@1", "@countera@2"), EntityQuery.startingWith("@counterA@", null, null)
+                .page(store, null, 10, 10_000).items().stream().map(EntityView::entityId).toList());
+        assertEquals(List.of("@countera@1"), EntityQuery.startingWith("@countera@1", null, null)
+                .page(store, null, 10, 10_000).items().stream().map(EntityView::entityId).toList());
+    }
 }

@@ -32,12 +32,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = RequestEntityLock.class, name = "RequestEntityLock"),
         @JsonSubTypes.Type(value = GrantEntityLock.class, name = "GrantEntityLock"),
         @JsonSubTypes.Type(value = ReleaseEntityLock.class, name = "ReleaseEntityLock"),
+        @JsonSubTypes.Type(value = CompleteOrchestratorWork.class, name = "CompleteOrchestratorWork"),
+        @JsonSubTypes.Type(value = AbandonOrchestratorWork.class, name = "AbandonOrchestratorWork"),
 })
 @JsonIgnoreProperties(value = {"v"}, allowGetters = true, ignoreUnknown = true)
 public sealed interface OrchestrationMessage
         permits StartOrchestration, RaiseEvent, CompleteTask, FailTask, CompleteSubOrchestration,
         FailSubOrchestration, TerminateOrchestration, SuspendOrchestration, ResumeOrchestration,
-        RewindOrchestration, PurgeInstance, EntityMessage, EntityAnswer {
+        RewindOrchestration, PurgeInstance, EntityMessage, EntityAnswer, CompleteOrchestratorWork,
+        AbandonOrchestratorWork {
 
     int SCHEMA_VERSION = 1;
 

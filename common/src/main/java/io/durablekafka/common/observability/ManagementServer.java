@@ -4,9 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import io.durablekafka.common.config.BindHost;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -21,32 +22,45 @@ public final class ManagementServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
 
-    private final HttpServer server;
+    /** One server per bound address (the JDK's server binds one), all on the same port and executor. */
+    private final List<HttpServer> servers;
     private final ExecutorService executor;
 
-    private ManagementServer(HttpServer server, ExecutorService executor) {
-        this.server = server;
+    private ManagementServer(List<HttpServer> servers, ExecutorService executor) {
+        this.servers = servers;
         this.executor = executor;
     }
 
     /** Binds {@code port} (0: any free port) on every interface and starts serving. */
     public static ManagementServer start(Observability observability, int port) {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the management port " + port + ": " + e.getMessage(), e);
-        }
+        return start(observability, BindHost.any(), port);
+    }
+
+    /**
+     * Binds {@code port} (0: any free port) on the addresses of {@code host} and starts serving; with several
+     * addresses (loopback: 127.0.0.1 and ::1) the first one's port is the port of them all.
+     */
+    public static ManagementServer start(Observability observability, BindHost host, int port) {
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "dk-management-http");
             t.setDaemon(true);
             return t;
         });
-        server.setExecutor(executor);
-        server.createContext("/", exchange -> handle(observability, exchange));
-        server.start();
-        ManagementServer started = new ManagementServer(server, executor);
-        LOG.info("management endpoints (/metrics, /healthz, /readyz) on port {}", started.port());
+        List<HttpServer> servers;
+        try {
+            servers = host.bindAll(port, (address, p) -> {
+                HttpServer server = HttpServer.create(new InetSocketAddress(address, p), 0);
+                server.setExecutor(executor);
+                server.createContext("/", exchange -> handle(observability, exchange));
+                server.start();
+                return server;
+            }, s -> s.getAddress().getPort(), s -> s.stop(0));
+        } catch (RuntimeException e) {
+            executor.shutdownNow();
+            throw e;
+        }
+        ManagementServer started = new ManagementServer(servers, executor);
+        LOG.info("management endpoints (/metrics, /healthz, /readyz) on port {} ({})", started.port(), host);
         return started;
     }
 
@@ -90,12 +104,17 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return servers.getFirst().getAddress().getPort();
+    }
+
+    /** The addresses listened on (for tests: what can connect). */
+    public List<InetSocketAddress> boundAddresses() {
+        return servers.stream().map(HttpServer::getAddress).toList();
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        servers.forEach(s -> s.stop(0));
         executor.shutdownNow();
     }
 }

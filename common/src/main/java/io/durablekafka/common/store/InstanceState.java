@@ -55,7 +55,19 @@ public record InstanceState(
         RuntimeStatus publishedStatus,
         long revision,
         String callbackUrl,
-        TraceContext traceContext) {
+        TraceContext traceContext,
+        SdkWork sdkWork) {
+
+    /** An instance without SDK work. */
+    public InstanceState(String instanceId, String name, String executionId, RuntimeStatus status, JsonNode input,
+                         JsonNode output, JsonNode customStatus, FailureDetails failure, Instant createdTime,
+                         Instant lastUpdatedTime, long historySize, ParentInstance parent, List<HistoryEvent> deferred,
+                         List<PendingTimer> timers, long inputOffset, EntityLockState entityLock,
+                         RuntimeStatus publishedStatus, long revision, String callbackUrl, TraceContext traceContext) {
+        this(instanceId, name, executionId, status, input, output, customStatus, failure, createdTime, lastUpdatedTime,
+                historySize, parent, deferred, timers, inputOffset, entityLock, publishedStatus, revision, callbackUrl,
+                traceContext, null);
+    }
 
     /** An instance without a trace context. */
     public InstanceState(String instanceId, String name, String executionId, RuntimeStatus status, JsonNode input,
@@ -81,6 +93,27 @@ public record InstanceState(
     public InstanceState {
         deferred = deferred == null ? List.of() : List.copyOf(deferred);
         timers = timers == null ? List.of() : List.copyOf(timers);
+    }
+
+    /**
+     * The work of an orchestration run by an out-of-process SDK worker (null: none, or code runs in process).
+     *
+     * @param seq      the number of the last work item issued for the execution: an answer must name it
+     * @param inFlight the new events of the outstanding work item (empty: none outstanding); they enter history when
+     *                 its answer is applied
+     * @param waiting  events that arrived while a work item was outstanding: the next work item's new events
+     * @param deadline when the outstanding work item is issued again if unanswered (a timer of the due-time index)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SdkWork(long seq, List<HistoryEvent> inFlight, List<HistoryEvent> waiting, Instant deadline) {
+        public SdkWork {
+            inFlight = inFlight == null ? List.of() : List.copyOf(inFlight);
+            waiting = waiting == null ? List.of() : List.copyOf(waiting);
+        }
+
+        public boolean outstanding() {
+            return !inFlight.isEmpty();
+        }
     }
 
     /** A durable timer of the current execution that has not fired. */

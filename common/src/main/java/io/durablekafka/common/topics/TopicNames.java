@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 public record TopicNames(String taskHub) {
 
     public static final String DEFAULT_TASK_QUEUE = "default";
+    /** The task queue of activities run by out-of-process SDK workers (docs/sdk-workers-worker.md). */
+    public static final String SDK_TASK_QUEUE = "sdk";
     /** Name of the nodes' state store, which names its changelog topic. */
     public static final String NODE_STATE_STORE = "state";
     private static final Pattern HUB = Pattern.compile("[A-Za-z][A-Za-z0-9-]{2,49}");
@@ -86,6 +88,19 @@ public record TopicNames(String taskHub) {
     /** The consumer group of the webhook deliverers: each delivery is owned by one deliverer at a time. */
     public String webhookDeliverers() {
         return prefix() + "webhook-deliverers";
+    }
+
+    /**
+     * Orchestrator work items for out-of-process SDK workers ({@code OrchestratorWorkItem}, keyed by instance ID),
+     * written by the nodes, relayed to connected workers by the gateways.
+     */
+    public String sdkOrchestratorWork() {
+        return prefix() + "sdk-orchestrator-work";
+    }
+
+    /** The consumer group of the gateways that relay SDK work items (orchestrator work and the sdk task queue). */
+    public String sdkRelayGroup() {
+        return prefix() + "sdk-relays";
     }
 
     public String workerGroup(String queue) {

@@ -42,6 +42,7 @@ public final class TopicProvisioner {
         // other topics, lets gateways start before any node.
         topics.add(compacted(names.nodeStateChangelog()));
         topics.add(plain(names.deadLetter()));
+        topics.add(plain(names.sdkOrchestratorWork()));
         topics.addAll(webhookTopics(names));
         create(topics);
     }

@@ -71,6 +71,9 @@ final class BenchmarkOptions {
     }
 
     String orchestration() {
+        if (sdkWorkers() > 0) {
+            return raw.getOrDefault("orchestration", SdkBenchWorkers.HELLO_SEQUENCE_5);
+        }
         return raw.getOrDefault("orchestration", switch (mode) {
             case LATENCY -> "HelloCities";
             default -> "HelloSequence5";
@@ -186,7 +189,13 @@ final class BenchmarkOptions {
     }
 
     Settings settings() {
-        return Main.settingsWith(raw);
+        Settings settings = Main.settingsWith(raw);
+        return sdkWorkers() > 0 ? settings.with(io.durablekafka.node.NodeOptions.SDK_WORKERS, "true") : settings;
+    }
+
+    /** Official-SDK Java workers the embedded cluster's orchestrations run on (0: in-process code, as usual). */
+    int sdkWorkers() {
+        return raw.containsKey("sdk-workers") ? atLeastZero("sdk-workers", 0) : 0;
     }
 
     /** Whether the run talks to a gateway; otherwise it only needs Kafka. */
@@ -221,6 +230,10 @@ final class BenchmarkOptions {
                 count();
                 concurrency();
                 warmup();
+                if (sdkWorkers() > 0 && raw.containsKey("url")) {
+                    throw new IllegalArgumentException("--sdk-workers starts SDK workers for the embedded cluster; with"
+                            + " --url, connect your workers to that cluster's gRPC port instead");
+                }
                 String via = raw.getOrDefault("via", "http");
                 if (!via.equals("http") && !via.equals("kafka")) {
                     throw new IllegalArgumentException("--via takes http or kafka, not '" + via + "'");

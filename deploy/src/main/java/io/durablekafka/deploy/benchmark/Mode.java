@@ -7,8 +7,8 @@ import java.util.stream.Collectors;
 
 /** The workloads the harness measures, one per {@code --mode}, with the options each one takes. */
 enum Mode {
-    THROUGHPUT("throughput", "count", "concurrency", "warmup", "orchestration", "input", "via"),
-    LATENCY("latency", "count", "concurrency", "warmup", "orchestration", "input", "via"),
+    THROUGHPUT("throughput", "count", "concurrency", "warmup", "orchestration", "input", "via", "sdk-workers"),
+    LATENCY("latency", "count", "concurrency", "warmup", "orchestration", "input", "via", "sdk-workers"),
     SEQUENCE("sequence", "length", "warmup"),
     FAN_OUT("fan-out", "width", "repeat", "warmup"),
     WAITING("waiting", "instances", "list-requests"),

@@ -14,6 +14,8 @@ final class Target implements AutoCloseable {
 
     private final KafkaCluster kafka;
     private final LocalCluster cluster;
+    /** Official-SDK workers of the run (null: none). */
+    private SdkBenchWorkers sdkWorkers;
     private final String url;
     private final Settings settings;
 
@@ -47,7 +49,13 @@ final class Target implements AutoCloseable {
                     .with(Settings.TASK_HUB, "bench" + System.currentTimeMillis());
             LocalCluster cluster = LocalCluster.start(settings, FunctionRegistry.discover(), 0, null);
             System.out.println("started embedded cluster at " + cluster.baseUrl() + " (Kafka " + kafka.mode() + ")");
-            return new Target(kafka, cluster, cluster.baseUrl(), settings);
+            Target target = new Target(kafka, cluster, cluster.baseUrl(), settings);
+            if (options.sdkWorkers() > 0) {
+                target.sdkWorkers = SdkBenchWorkers.start(cluster.grpcPort(), options.sdkWorkers());
+                System.out.println("started " + options.sdkWorkers() + " Durable Task SDK worker(s) on gRPC port "
+                        + cluster.grpcPort());
+            }
+            return target;
         } catch (RuntimeException e) {
             kafka.close();
             throw e;
@@ -84,6 +92,9 @@ final class Target implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sdkWorkers != null) {
+            sdkWorkers.close();
+        }
         if (cluster != null) {
             cluster.close();
         }

@@ -15,6 +15,9 @@ final class Usage {
                   --count 2000 --concurrency 200 --warmup min(200,count) --orchestration HelloSequence5 --input JSON
                   --via http|kafka   start over HTTP (with timeout, the answer comes at completion), or as records on
                                      the orchestrations topic with completion read from the status topic (default http)
+                  --sdk-workers N    run the orchestrations on N official Durable Task Java SDK workers connected to the
+                                     embedded cluster's gRPC port (dk.node.sdk.workers); the default orchestration is
+                                     then SdkHelloSequence5, HelloSequence5 written with that SDK (docs/sdk-workers.md)
               latency          the same one at a time: --orchestration HelloCities --count 300 --concurrency 1 --warmup 200
               sequence         one Sequence orchestration calling activity Square N times in a row: time per step over
                                the first and the last 100 steps (from the history's timestamps) and their ratio

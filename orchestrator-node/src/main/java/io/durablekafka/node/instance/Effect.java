@@ -21,6 +21,10 @@ public sealed interface Effect {
     record Dispatch(String taskQueue, ActivityRequest request) implements Effect {
     }
 
+    /** An orchestrator work item for out-of-process SDK workers. */
+    record IssueWork(io.durablekafka.common.messages.OrchestratorWorkItem item) implements Effect {
+    }
+
     record ArmTimer(DueItem.Timer timer) implements Effect {
     }
 

@@ -18,8 +18,14 @@ final class EventHandler {
         this.steps = steps;
     }
 
-    /** An external event: refused when there is no such instance. */
+    /**
+     * An external event: refused when it has no name (no orchestration could wait for it, and a nameless event in
+     * the history would break every replay) or there is no such instance.
+     */
     String raise(InstanceDraft d, HistoryEvent.EventRaised event) {
+        if (event.name() == null || event.name().isBlank()) {
+            return "RaiseEvent for '" + d.instanceId() + "' has no event name";
+        }
         if (InstanceCommand.RAISE_EVENT.verdict(d.exists() ? d.status() : null) == InstanceCommand.Verdict.NOT_FOUND) {
             return "instance '" + d.instanceId() + "' does not exist; event dropped";
         }

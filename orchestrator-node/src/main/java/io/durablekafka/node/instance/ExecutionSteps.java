@@ -23,11 +23,60 @@ final class ExecutionSteps {
     private final OrchestrationRunner runner;
     private final ActionDispatcher dispatcher;
     private final HistoryReader history;
+    private final io.durablekafka.sdk.FunctionRegistry registry;
+    private final boolean sdkWorkers;
+    private final SdkWorkItems sdk;
 
     ExecutionSteps(OrchestrationRunner runner, ActionDispatcher dispatcher, HistoryReader history) {
+        this(runner, dispatcher, history, io.durablekafka.sdk.FunctionRegistry.builder().build(), false, null);
+    }
+
+    /**
+     * @param sdkWorkers orchestrations {@code registry} does not know run on SDK workers ({@link SdkWorkItems})
+     */
+    ExecutionSteps(OrchestrationRunner runner, ActionDispatcher dispatcher, HistoryReader history,
+                   io.durablekafka.sdk.FunctionRegistry registry, boolean sdkWorkers, java.time.Duration sdkWorkTimeout) {
         this.runner = runner;
         this.dispatcher = dispatcher;
         this.history = history;
+        this.registry = registry;
+        this.sdkWorkers = sdkWorkers;
+        this.sdk = sdkWorkers ? new SdkWorkItems(registry, history, sdkWorkTimeout) : null;
+    }
+
+    /** Whether orchestration {@code name} runs on out-of-process SDK workers (no in-process code for it). */
+    boolean isSdk(String name) {
+        return sdkWorkers && name != null && registry.orchestration(name).isEmpty();
+    }
+
+    /** Applies an SDK worker's answer (ignored when stale), then issues the work that waited for it. */
+    void completeSdkWork(InstanceDraft d, io.durablekafka.common.messages.CompleteOrchestratorWork c) {
+        if (sdk == null || !isSdk(d.name())) {
+            return;
+        }
+        OrchestratorResponse response = sdk.answer(d, c);
+        if (response == null) {
+            return; // stale or duplicate: the outstanding work item (if any) is answered by its own worker
+        }
+        if (record(d, response) instanceof OrchestratorResponse.ContinuedAsNew next) {
+            d.releaseEntityLock();
+            d.newExecution(d.name(), nextExecutionId(d.executionId()), next.input(), d.parent(), d.createdTime());
+            startNew(d, next.carriedOver());
+        } else {
+            sdk.issueWaiting(d);
+        }
+    }
+
+    void abandonSdkWork(InstanceDraft d, io.durablekafka.common.messages.AbandonOrchestratorWork a) {
+        if (sdk != null) {
+            sdk.abandoned(d, a);
+        }
+    }
+
+    void sdkWorkExpired(InstanceDraft d) {
+        if (sdk != null) {
+            sdk.expired(d);
+        }
     }
 
     /** The ID of the first execution of a start: deterministic, so a reprocessed start makes the same one. */
@@ -58,6 +107,10 @@ final class ExecutionSteps {
 
     /** Applies new events to the running execution. */
     void deliver(InstanceDraft d, List<HistoryEvent> events) {
+        if (isSdk(d.name())) {
+            sdk.offer(d, events);
+            return;
+        }
         OrchestratorResponse response = runner.run(new OrchestratorRequest(d.instanceId(), d.executionId(),
                 d.historySize(), () -> d.history(history), events, d.now()));
         if (record(d, response) instanceof OrchestratorResponse.ContinuedAsNew next) {
@@ -76,6 +129,13 @@ final class ExecutionSteps {
         // Events carried over (continue-as-new) or kept (scheduled start) enter this history now: restamped, so that
         // the orchestration's clock does not go back to when they first arrived.
         List<HistoryEvent> delivered = carriedOver.stream().map(e -> Restamp.at(e, d.now())).toList();
+        if (isSdk(d.name())) {
+            List<HistoryEvent> first = new java.util.ArrayList<>(1 + delivered.size());
+            first.add(started);
+            first.addAll(delivered);
+            sdk.offer(d, first);
+            return null; // the SDK worker's answer carries on (completeSdkWork)
+        }
         return record(d, runner.run(OrchestratorRequest.newExecution(d.instanceId(), started, delivered)));
     }
 

@@ -53,6 +53,7 @@ public final class InstanceDraft {
     private RuntimeStatus publishedStatus;
     private String callbackUrl;
     private TraceContext traceContext;
+    private InstanceState.SdkWork sdkWork;
     /** Events of the current execution already in the store (0 once the step dropped them). */
     private long storedHistorySize;
     private final List<HistoryEvent> appended = new ArrayList<>();
@@ -87,6 +88,7 @@ public final class InstanceDraft {
             publishedStatus = before.publishedStatus();
             callbackUrl = before.callbackUrl();
             traceContext = before.traceContext();
+            sdkWork = before.sdkWork();
             storedHistorySize = before.historySize();
         } else {
             deferred = new ArrayList<>();
@@ -157,6 +159,11 @@ public final class InstanceDraft {
         return entityLock;
     }
 
+    /** The SDK worker's work of the current execution (null: none). */
+    public InstanceState.SdkWork sdkWork() {
+        return sdkWork;
+    }
+
     public List<HistoryEvent> deferred() {
         return List.copyOf(deferred);
     }
@@ -206,6 +213,30 @@ public final class InstanceDraft {
         }
     }
 
+    public void setSdkWork(InstanceState.SdkWork work) {
+        if (!java.util.Objects.equals(sdkWork, work)) {
+            sdkWork = work;
+            changed = true;
+        }
+    }
+
+    /** A work item for SDK workers, on the {@code sdk-orchestrator-work} topic. */
+    public void issueWork(io.durablekafka.common.messages.OrchestratorWorkItem item) {
+        effects.add(new Effect.IssueWork(item));
+    }
+
+    /** Cancels the pending timers with ID {@code timerId} (an internal timer the step no longer needs). */
+    public void cancelTimer(int timerId) {
+        timers.removeIf(t -> {
+            if (t.timerId() != timerId) {
+                return false;
+            }
+            effects.add(new Effect.CancelTimer(new DueItem.Timer(instanceId, t.timerId(), t.fireAt())));
+            changed = true;
+            return true;
+        });
+    }
+
     /** Keeps an event for later delivery (suspended, or before a scheduled start). */
     public void defer(HistoryEvent event) {
         deferred.add(event);
@@ -242,6 +273,7 @@ public final class InstanceDraft {
         customStatus = null;
         failure = null;
         deferred.clear();
+        sdkWork = null;
         changed = true;
     }
 
@@ -367,6 +399,7 @@ public final class InstanceDraft {
         releaseEntityLock();
         cancelTimers();
         deferred.clear();
+        sdkWork = null;
         if (parent != null) {
             send(failureForParent == null
                     ? new CompleteSubOrchestration(parent.instanceId(), parent.executionId(), parent.taskId(), output)
@@ -412,7 +445,7 @@ public final class InstanceDraft {
         }
         InstanceState after = new InstanceState(instanceId, name, executionId, status, input, output, customStatus,
                 failure, createdTime, now, historySize(), parent, deferred, timers, inputOffset, entityLock, published,
-                before == null ? 1 : before.revision() + 1, callbackUrl, traceContext);
+                before == null ? 1 : before.revision() + 1, callbackUrl, traceContext, sdkWork);
         List<Effect> all = new ArrayList<>(effects);
         if (publish) {
             all.add(new Effect.PublishStatus(instanceId, after.toStatus()));

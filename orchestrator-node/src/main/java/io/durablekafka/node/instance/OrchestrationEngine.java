@@ -1,7 +1,9 @@
 package io.durablekafka.node.instance;
 
 import io.durablekafka.common.history.HistoryEvent;
+import io.durablekafka.common.messages.AbandonOrchestratorWork;
 import io.durablekafka.common.messages.CompleteEntityOperation;
+import io.durablekafka.common.messages.CompleteOrchestratorWork;
 import io.durablekafka.common.messages.CompleteSubOrchestration;
 import io.durablekafka.common.messages.CompleteTask;
 import io.durablekafka.common.messages.EntityMessage;
@@ -40,16 +42,19 @@ public final class OrchestrationEngine {
     private final PurgeHandler purge;
     private final EventHandler events;
     private final TimerHandler timers;
+    private final ExecutionSteps steps;
 
     public OrchestrationEngine(FunctionRegistry registry, EngineSettings settings, HistoryReader history) {
         this.runner = new OrchestrationRunner(registry, settings.executionCacheSize(), settings.yieldTimeout());
         ActionDispatcher dispatcher = new ActionDispatcher(settings.taskQueues());
-        ExecutionSteps steps = new ExecutionSteps(runner, dispatcher, history);
+        ExecutionSteps steps = new ExecutionSteps(runner, dispatcher, history, registry, settings.sdkWorkers(),
+                settings.sdkWorkTimeout());
         this.start = new StartHandler(steps, runner);
         this.terminate = new TerminateHandler(runner);
         this.suspend = new SuspendHandler(runner);
         this.resume = new ResumeHandler(steps, runner);
         this.rewind = new RewindHandler(steps, runner, dispatcher, registry, history);
+        this.steps = steps;
         this.purge = new PurgeHandler(runner);
         this.events = new EventHandler(steps);
         this.timers = new TimerHandler(steps, events);
@@ -92,6 +97,14 @@ public final class OrchestrationEngine {
                 // A grant for an execution that ended comes after its locks were released: nothing to do.
                 case GrantEntityLock g -> events.result(d, g.executionId(),
                         new HistoryEvent.EntityLockGranted(now, g.taskId()));
+                case CompleteOrchestratorWork c -> {
+                    steps.completeSdkWork(d, c);
+                    yield null;
+                }
+                case AbandonOrchestratorWork a -> {
+                    steps.abandonSdkWork(d, a);
+                    yield null;
+                }
                 case EntityMessage m -> m.getClass().getSimpleName()
                         + " is an entity message; it was routed to the orchestration engine";
             };

@@ -46,6 +46,9 @@ final class RewindHandler implements MessageHandler<RewindOrchestration> {
         if (verdict != InstanceCommand.Verdict.APPLY) {
             return null;
         }
+        if (steps.isSdk(d.name())) {
+            return "rewind is not supported for orchestrations run by SDK workers ('" + d.name() + "')";
+        }
         runner.forget(d.instanceId());
         List<HistoryEvent> old = d.history(history);
         List<HistoryEvent> kept = new ArrayList<>(old.size());

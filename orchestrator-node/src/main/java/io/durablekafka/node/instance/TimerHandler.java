@@ -20,6 +20,10 @@ final class TimerHandler {
             return; // cancelled meanwhile (the instance ended, was replaced or purged)
         }
         d.timerFired(timer.timerId());
+        if (timer.timerId() == SdkWorkItems.WORK_TIMER) {
+            steps.sdkWorkExpired(d);
+            return;
+        }
         if (d.status() == RuntimeStatus.Pending && timer.timerId() == StartHandler.SCHEDULED_START_TIMER) {
             steps.startNew(d, d.takeDeferred());
         } else {

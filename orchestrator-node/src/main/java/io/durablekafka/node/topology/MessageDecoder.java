@@ -1,5 +1,6 @@
 package io.durablekafka.node.topology;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.serde.Json;
@@ -32,6 +33,11 @@ final class MessageDecoder {
                         + OrchestrationMessage.SCHEMA_VERSION + ")");
             }
             message = Json.MAPPER.treeToValue(tree, OrchestrationMessage.class);
+        } catch (JsonProcessingException e) {
+            // Jackson's own message adds a second line about where (and that the source is redacted): keep it short.
+            var at = e.getLocation();
+            throw new IllegalArgumentException(e.getOriginalMessage()
+                    + (at == null || at.getLineNr() < 0 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -210,7 +210,7 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
         LOG.warn("dead-lettering record for key '{}': {}", record.key(), reason);
         metrics.deadLettered();
         var meta = context.recordMetadata();
-        var headers = DeadLetters.headers(reason, meta.map(m -> m.topic()).orElse(null),
+        var headers = DeadLetters.headers(record.headers(), reason, meta.map(m -> m.topic()).orElse(null),
                 meta.map(m -> m.partition()).orElse(-1), meta.map(m -> m.offset()).orElse(-1L));
         context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers),
                 NodeTopology.DEAD_LETTER_SINK);

@@ -52,6 +52,7 @@ final class StepWriter {
             switch (effect) {
                 case Effect.Send s -> send(s.message(), trace);
                 case Effect.Dispatch d -> dispatch(d.taskQueue(), d.request(), trace);
+                case Effect.IssueWork w -> issueWork(w.item(), trace);
                 case Effect.ArmTimer t -> store.putDue(t.timer());
                 case Effect.CancelTimer t -> store.deleteDue(t.timer());
                 case Effect.PublishStatus p -> context.forward(new Record<String, Object>(p.instanceId(), p.status(),
@@ -88,6 +89,16 @@ final class StepWriter {
         TraceHeaders.write(headers, trace);
         context.forward(new Record<>(request.instanceId(), request, System.currentTimeMillis(), headers),
                 NodeTopology.TASKS_SINK);
+    }
+
+    /** An SDK worker waits for this work item, which it reads only once this transaction commits. */
+    private void issueWork(io.durablekafka.common.messages.OrchestratorWorkItem item, TraceContext trace) {
+        commitWanted = true;
+        var headers = new RecordHeaders();
+        MessageHeaders.setType(headers, item.type());
+        TraceHeaders.write(headers, trace);
+        context.forward(new Record<>(item.instanceId(), item, System.currentTimeMillis(), headers),
+                NodeTopology.SDK_WORK_SINK);
     }
 
     private void requestWebhook(WebhookDelivery delivery, TraceContext trace) {

@@ -42,8 +42,12 @@ final class EngineHarness {
     }
 
     EngineHarness(FunctionRegistry registry, int cacheSize) {
-        this.engine = new OrchestrationEngine(registry, new EngineSettings(cacheSize, Duration.ofSeconds(10),
-                Set.of("default")), id -> List.copyOf(histories.getOrDefault(id, List.of())));
+        this(registry, new EngineSettings(cacheSize, Duration.ofSeconds(10), Set.of("default")));
+    }
+
+    EngineHarness(FunctionRegistry registry, EngineSettings settings) {
+        this.engine = new OrchestrationEngine(registry, settings,
+                id -> List.copyOf(histories.getOrDefault(id, List.of())));
     }
 
     /** The next input record: applies {@code message} at the current time and stores what the step changed. */

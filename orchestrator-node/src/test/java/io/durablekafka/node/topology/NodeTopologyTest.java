@@ -219,11 +219,16 @@ class NodeTopologyTest {
     @CsvSource(delimiter = '|', textBlock = """
             not JSON                  | order-1    | this is not json                                                                    | invalid record
             JSON null                 | order-1    | null                                                                                | invalid record
-            an unknown type           | order-1    | {"type":"FlyToTheMoon","v":1,"instanceId":"order-1"}                                 | invalid record
+            an unknown type           | order-1    | {"type":"FlyToTheMoon","v":1,"instanceId":"order-1"}                                 | invalid record: Could not resolve type id
+            cut-off JSON              | order-1    | {"type":"RaiseEvent",                                                                | invalid record: Unexpected end-of-input
             a key that is not the ID  | order-1    | {"type":"RaiseEvent","v":1,"instanceId":"order-2","name":"x","input":1}              | differs from instanceId
             a newer schema version    | order-1    | {"type":"RaiseEvent","v":2,"instanceId":"order-1","name":"x","input":1}              | schema version 2
             a start for an entity ID  | @counter@c1| {"type":"StartOrchestration","v":1,"instanceId":"@counter@c1","name":"Hello"}       | is an entity ID
             an event for nobody       | nobody     | {"type":"RaiseEvent","v":1,"instanceId":"nobody","name":"x","input":1}               | does not exist
+            a start without a name    | order-1    | {"type":"StartOrchestration","v":1,"instanceId":"order-1","input":1}                | has no orchestration name
+            an event without a name   | order-1    | {"type":"RaiseEvent","v":1,"instanceId":"order-1","input":1}                        | has no event name
+            no instanceId             | order-1    | {"type":"RaiseEvent","v":1,"name":"x","input":1}                                     | has no instanceId
+            a signal without operation| @counter@c1| {"type":"SignalEntity","v":1,"instanceId":"@counter@c1","input":1}                  | no operation name
             """)
     void aRecordThatCannotBeUsedIsDeadLetteredWithTheReasonAndProcessingGoesOn(String what, String key, String value,
                                                                                String reason) {
@@ -241,6 +246,20 @@ class NodeTopologyTest {
         orchestrations.pipeInput("order-9", start("order-9", "Hello", "Paris"));
         assertEquals("SayHello", parse(tasks.readValue(), ActivityRequest.class).name());
         assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void aDeadLetterKeepsTheOriginalHeaders() {
+        var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".getBytes(StandardCharsets.UTF_8));
+        headers.add(DeadLetters.REPLAYED_FROM, "dk.x.deadletter:0:7".getBytes(StandardCharsets.UTF_8));
+        orchestrations.pipeInput(new TestRecord<>("nobody", """
+                {"type":"RaiseEvent","v":1,"instanceId":"nobody","name":"x","input":1}""", headers));
+
+        TestRecord<String, byte[]> dead = deadLetters.readRecord();
+        assertEquals("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", header(dead, "traceparent"));
+        assertEquals("dk.x.deadletter:0:7", header(dead, DeadLetters.REPLAYED_FROM), "a replay that failed again says so");
+        assertTrue(header(dead, DeadLetters.REASON).contains("does not exist"));
     }
 
     @Test
