@@ -96,7 +96,7 @@ final class ScaleMode {
         List<Row> rows = new ArrayList<>();
         for (int nodes : options.nodeCounts()) {
             String hub = "scale" + nodes + "n" + run;
-            Map<String, String> dk = new LinkedHashMap<>(options.dkOptions());
+            Map<String, String> dk = localProcesses(options.dkOptions());
             dk.put(Settings.TASK_HUB, hub);
             System.out.printf("%n%d node process(es), %d worker(s), 1 gateway; task hub %s; %s, %d in flight, "
                             + "%d s warm-up then %d s measured%n", nodes, options.workers(), hub,
@@ -173,7 +173,7 @@ final class ScaleMode {
         int n = options.instances();
         String run = Long.toString(System.currentTimeMillis(), 36);
         String hub = "views" + run;
-        Map<String, String> dk = new LinkedHashMap<>(options.dkOptions());
+        Map<String, String> dk = localProcesses(options.dkOptions());
         dk.put(Settings.TASK_HUB, hub);
         Settings settings = Settings.of(dk);
         TopicNames topics = new TopicNames(hub);
@@ -348,5 +348,16 @@ final class ScaleMode {
         } catch (IOException | UncheckedIOException e) {
             System.err.println("could not delete " + dir + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The settings of the run's processes: as {@code local-cluster --nodes} runs them, on loopback and so without a
+     * key (a gateway alone would refuse to serve every interface without one), unless the options say otherwise.
+     */
+    private static Map<String, String> localProcesses(Map<String, String> dkOptions) {
+        Map<String, String> dk = new LinkedHashMap<>(dkOptions);
+        dk.putIfAbsent(io.durablekafka.common.config.BindHost.SETTING, io.durablekafka.common.config.BindHost.LOOPBACK);
+        dk.putIfAbsent(io.durablekafka.gateway.GatewayOptions.ALLOW_ANONYMOUS, "true");
+        return dk;
     }
 }
