@@ -9,14 +9,12 @@ import io.durablekafka.gateway.sidecar.SidecarOptions;
 import io.durablekafka.gateway.sidecar.workitems.SdkWorkers;
 import io.durablekafka.kafka.SharedKafka;
 import io.durablekafka.node.NodeOptions;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,13 +63,13 @@ class DurableTaskJsSdkTest {
         for (String file : List.of("package.json", "hello-sequence.js")) {
             Files.copy(EXAMPLE.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
-        Assumptions.assumeTrue(run(dir, 30, "node", "--version") == 0, "no Node.js here: JavaScript SDK not run");
+        Assumptions.assumeTrue(ExternalProgram.run(dir, Map.of(), 30, "node", "--version") == 0, "no Node.js here: JavaScript SDK not run");
         if (!Files.isDirectory(dir.resolve("node_modules").resolve("@microsoft").resolve("durabletask-js"))) {
-            Assumptions.assumeTrue(run(dir, 240, "npm", "install", "--no-audit", "--no-fund") == 0,
+            Assumptions.assumeTrue(ExternalProgram.run(dir, Map.of(), 240, "npm", "install", "--no-audit", "--no-fund") == 0,
                     "npm could not install @microsoft/durabletask-js (no network?): not run; see " + dir.resolve("npm.log"));
         }
 
-        int exit = run(dir, 180, "node", "hello-sequence.js", "localhost:" + gateway.grpcPort());
+        int exit = ExternalProgram.run(dir, Map.of(), 180, "node", "hello-sequence.js", "localhost:" + gateway.grpcPort());
 
         String log = Files.readString(dir.resolve("node.log"));
         assertEquals(0, exit, () -> "node hello-sequence.js (exit " + exit + "): " + tail(log));
@@ -86,23 +84,6 @@ class DurableTaskJsSdkTest {
         JsonNode status = cluster.awaitDone(result.path("instanceId").asText());
         assertEquals("Completed", status.path("runtimeStatus").asText(), status.toString());
         assertEquals("helloSequence", status.path("name").asText(), status.toString());
-    }
-
-    /** Runs a program in {@code dir}, output appended to {@code <dir>/<program>.log}; -1 if it cannot start, -2 on time-out. */
-    private static int run(Path dir, int seconds, String... command) throws InterruptedException {
-        ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(dir.resolve(command[0] + ".log").toFile()));
-        Process p;
-        try {
-            p = b.start();
-        } catch (IOException e) {
-            return -1;
-        }
-        try {
-            return p.waitFor(seconds, TimeUnit.SECONDS) ? p.exitValue() : -2;
-        } finally {
-            p.destroyForcibly();
-        }
     }
 
     private static String tail(String log) {

@@ -215,13 +215,13 @@ class ExternalProducerTest {
         Files.copy(example.resolve("package.json"), dir.resolve("package.json"), StandardCopyOption.REPLACE_EXISTING);
         Files.copy(example.resolve("start-and-raise.mjs"), dir.resolve("start-and-raise.mjs"),
                 StandardCopyOption.REPLACE_EXISTING);
-        Assumptions.assumeTrue(run(dir, Map.of(), 30, "node", "--version") == 0, "no Node.js here: kafkajs recipe not run");
+        Assumptions.assumeTrue(ExternalProgram.run(dir, Map.of(), 30, "node", "--version") == 0, "no Node.js here: kafkajs recipe not run");
         if (!Files.isDirectory(dir.resolve("node_modules").resolve("kafkajs"))) {
-            Assumptions.assumeTrue(run(dir, Map.of(), 180, "npm", "install", "--no-audit", "--no-fund") == 0,
+            Assumptions.assumeTrue(ExternalProgram.run(dir, Map.of(), 180, "npm", "install", "--no-audit", "--no-fund") == 0,
                     "npm could not install kafkajs (no network?): kafkajs recipe not run; see " + dir.resolve("npm.log"));
         }
 
-        int exit = run(dir, Map.of("KAFKA_BROKERS", SharedKafka.bootstrapServers(), "DK_TASK_HUB", cluster.hub), 120,
+        int exit = ExternalProgram.run(dir, Map.of("KAFKA_BROKERS", SharedKafka.bootstrapServers(), "DK_TASK_HUB", cluster.hub), 120,
                 "node", "start-and-raise.mjs", "kafkajs-1");
 
         assertEquals(0, exit, () -> "node start-and-raise.mjs: " + read(dir.resolve("node.log")));
@@ -231,27 +231,6 @@ class ExternalProducerTest {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
-
-    /**
-     * Runs a program in {@code dir} (output to {@code <dir>/<program>.log}); its exit code, -1 when it cannot be
-     * started (not installed), -2 when it did not end within {@code seconds}.
-     */
-    private static int run(Path dir, Map<String, String> env, int seconds, String... command) throws InterruptedException {
-        ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(command[0] + ".log").toFile()));
-        b.environment().putAll(env);
-        Process p;
-        try {
-            p = b.start();
-        } catch (IOException e) {
-            return -1;
-        }
-        try {
-            return p.waitFor(seconds, TimeUnit.SECONDS) ? p.exitValue() : -2;
-        } finally {
-            p.destroyForcibly();
-        }
-    }
 
     /**
      * Kafka's console producer (what {@code kafka-console-producer.sh} runs) in a JVM of its own with the recipe's
