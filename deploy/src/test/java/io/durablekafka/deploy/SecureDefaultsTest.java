@@ -71,6 +71,7 @@ class SecureDefaultsTest {
             for (String host : loopbackNames()) {
                 assertEquals(200, status("http://" + host + ":" + gateway.port() + "/healthz"), host);
             }
+            assertListenBacklogAbove(50, gateway.port());
         }
     }
 
@@ -148,6 +149,28 @@ class SecureDefaultsTest {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    /**
+     * The kernel's view of the listening sockets on {@code port}: {@code ss -ltn} shows a listener's backlog as its
+     * Send-Q. Java's default backlog is 50, which refuses connections in a burst of clients. Skipped where there is
+     * no {@code ss} (not Linux).
+     */
+    private static void assertListenBacklogAbove(int floor, int port) throws Exception {
+        Process ss;
+        try {
+            ss = new ProcessBuilder("ss", "-ltnH", "sport = :" + port).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            return;
+        }
+        String out = new String(ss.getInputStream().readAllBytes());
+        assertEquals(0, ss.waitFor(), out);
+        List<String> listeners = out.lines().filter(l -> l.startsWith("LISTEN")).toList();
+        assertFalse(listeners.isEmpty(), "no listener on " + port + " in: " + out);
+        for (String line : listeners) {
+            int backlog = Integer.parseInt(line.trim().split("\\s+")[2]);
+            assertTrue(backlog > floor, "listen backlog " + backlog + ": " + line);
+        }
+    }
 
     private static void assertOnlyLoopback(List<InetSocketAddress> bound) {
         assertFalse(bound.isEmpty());

@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /**
+     * The listen backlog of each HTTP connector. The JDK's default of 50 refuses connections when thousands of
+     * clients connect at once (a burst of starts, long-polls after a restart); the kernel caps it at
+     * {@code net.core.somaxconn}.
+     */
+    static final int ACCEPT_QUEUE = 4096;
     /** Request attribute: the template of the route that matched, for per-route metrics. */
     public static final String ROUTE_ATTRIBUTE = "dk.route";
     private static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
@@ -74,7 +81,21 @@ public final class HttpApi implements AutoCloseable {
             config.concurrency.useVirtualThreads = true;
             config.http.defaultContentType = JsonResponses.CONTENT_TYPE;
             config.http.maxRequestSize = maxBodyBytes;
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                // Javalin adds its connector after modifyServer; Jetty opens it after the server's STARTING event,
+                // the last moment the listen backlog can be set.
+                server.addEventListener(new LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarting(LifeCycle event) {
+                        for (var connector : server.getConnectors()) {
+                            if (connector instanceof ServerConnector sc) {
+                                sc.setAcceptQueueSize(ACCEPT_QUEUE);
+                            }
+                        }
+                    }
+                });
+            });
             config.jetty.modifyServletContextHandler(handler -> {
                 handler.setErrorHandler(new JsonErrorHandler());
                 // Instance IDs may arrive percent-encoded with '/', '\\' or control characters in them: let them
@@ -192,6 +213,7 @@ public final class HttpApi implements AutoCloseable {
                 .getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
         for (InetAddress address : addresses.subList(1, addresses.size())) {
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
+            connector.setAcceptQueueSize(ACCEPT_QUEUE);
             connector.setHost(address.getHostAddress());
             connector.setPort(bound);
             try {
