@@ -1,17 +1,19 @@
 package io.durablekafka.deploy;
 
+import static io.durablekafka.deploy.Elapsed.fromTo;
+import static io.durablekafka.deploy.Elapsed.secs;
+import static io.durablekafka.deploy.TestFiles.resetDirectory;
+import static io.durablekafka.deploy.TestFiles.write;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.serde.Json;
-import io.durablekafka.common.store.HistoryChunk;
-import io.durablekafka.common.store.StoreCodec;
-import io.durablekafka.common.store.StoreKeys;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.common.topics.TopicProvisioner;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.GatewayOptions;
+import io.durablekafka.gateway.views.Partitions;
 import io.durablekafka.gateway.webhooks.WebhookOptions;
 import io.durablekafka.kafka.Conditions;
 import io.durablekafka.kafka.SharedKafka;
@@ -30,9 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,12 +53,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -687,27 +681,7 @@ class ChaosTest {
 
     /** Waits until each probe is past Pending (its partition has a live owner); returns when each was seen so. */
     private Map<Integer, Instant> awaitProbes(Map<Integer, String> probes, String what) {
-        Map<Integer, Instant> seen = new TreeMap<>();
-        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (seen.size() < probes.size()) {
-            for (Map.Entry<Integer, String> probe : probes.entrySet()) {
-                if (!seen.containsKey(probe.getKey())) {
-                    HttpResponse<String> r = get(API + "/instances/" + probe.getValue());
-                    if ((r.statusCode() == 200 || r.statusCode() == 202)
-                            && !"Pending".equals(parse(r.body()).path("runtimeStatus").asText())) {
-                        seen.put(probe.getKey(), Instant.now());
-                    }
-                }
-            }
-            if (seen.size() < probes.size()) {
-                if (System.nanoTime() > end) {
-                    throw new AssertionError("not within 90 s (" + what + "): probes " + probes + " past Pending, only "
-                            + seen.keySet() + "; see " + where());
-                }
-                Conditions.pause();
-            }
-        }
-        return seen;
+        return PartitionProbes.awaitPastPending(probes, id -> get(API + "/instances/" + id), what, where());
     }
 
     /** Instance ID to runtimeStatus of the test's instances, optionally only those with the given status. */
@@ -791,12 +765,12 @@ class ChaosTest {
 
     /** Status, output and stored history of every instance; dead letters. */
     private void verifyInstances() throws Exception {
-        RawHistory raw = readRawHistory();
+        StoredHistory stored = StoredHistory.read(topics.nodeStateChangelog());
         Map<String, List<String>> problems = new ConcurrentSkipListMap<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
             for (Map.Entry<String, Kind> e : expected.entrySet()) {
                 pool.submit(() -> {
-                    List<String> p = verify(e.getKey(), e.getValue(), raw);
+                    List<String> p = verify(e.getKey(), e.getValue(), stored);
                     if (!p.isEmpty()) {
                         problems.put(e.getKey(), p);
                     }
@@ -811,7 +785,7 @@ class ChaosTest {
             problems.put(PREFIX + "slow", List.of("SlowHello ran only as " + slowRuns + ": never again after its "
                     + "worker was killed, yet the instance completed?"));
         }
-        List<String> deadLetters = readDeadLetters();
+        List<String> deadLetters = TopicRecords.describe(TopicRecords.readAll(topics.deadLetter()));
         List<String> unexpectedDeadLetters = deadLetters.stream()
                 .filter(d -> !restarted.contains(d.substring(0, d.indexOf(' ')))).toList();
         figures.add(String.format(Locale.ROOT, "%d instances checked (%d started by the test), %d start requests "
@@ -828,7 +802,7 @@ class ChaosTest {
                 p.forEach(line -> b.append("  ").append(line).append('\n'));
                 b.append("  HTTP: ").append(get(API + "/instances/" + id + "?showHistory=true&showHistoryOutput=true")
                         .body()).append('\n');
-                raw.byInstance.getOrDefault(id, List.of()).forEach(r -> b.append("  stored: ").append(r).append('\n'));
+                stored.records(id).forEach(r -> b.append("  stored: ").append(r).append('\n'));
             });
             b.append(unexpectedDeadLetters.size()).append(" unexpected dead letters\n");
             unexpectedDeadLetters.forEach(d -> b.append("  ").append(d).append('\n'));
@@ -843,7 +817,7 @@ class ChaosTest {
                 + "what it should; see " + where());
     }
 
-    private List<String> verify(String id, Kind kind, RawHistory raw) {
+    private List<String> verify(String id, Kind kind, StoredHistory stored) {
         List<String> problems = new ArrayList<>();
         HttpResponse<String> r = get(API + "/instances/" + id);
         JsonNode s = parse(r.body());
@@ -854,7 +828,12 @@ class ChaosTest {
         if (!output.equals(s.path("output"))) {
             problems.add("output " + s.path("output") + " instead of " + output);
         }
-        problems.addAll(raw.check(id, kind));
+        problems.addAll(stored.check(id, expectedEvents(kind)));
+        List<JsonNode> created = StoredHistory.byType(stored.events(id)).getOrDefault("SubOrchestrationInstanceCreated", List.of());
+        if (kind == Kind.SUB_ORCHESTRATION && !created.isEmpty()
+                && !(id + "-child").equals(created.getFirst().path("instanceId").asText())) {
+            problems.add("stored history: sub-orchestration " + created);
+        }
         return problems;
     }
 
@@ -869,134 +848,33 @@ class ChaosTest {
         });
     }
 
-    /** The history as the nodes stored it: the history chunks of their state changelog, read_committed. */
-    private static final class RawHistory {
-        final Map<String, List<JsonNode>> byInstance = new HashMap<>();
-        final Map<String, List<String>> duplicateKeys = new HashMap<>();
-
-        /** Exactly one event per step: the counts by type, task IDs that match, the end last. */
-        List<String> check(String id, Kind kind) {
-            List<String> problems = new ArrayList<>();
-            duplicateKeys.getOrDefault(id, List.of()).forEach(d -> problems.add("stored history: step written twice: " + d));
-            List<JsonNode> events = byInstance.getOrDefault(id, List.of()).stream()
-                    .sorted(Comparator.comparingLong(e -> e.path("seq").asLong())).map(e -> e.path("event")).toList();
-            Map<String, List<JsonNode>> byType = new TreeMap<>();
-            events.forEach(e -> byType.computeIfAbsent(e.path("eventType").asText(), k -> new ArrayList<>()).add(e));
-            Map<String, Integer> want = new TreeMap<>(Map.of("ExecutionStarted", 1, "ExecutionCompleted", 1));
-            if (kind.activities() > 0) {
-                want.put("TaskScheduled", kind.activities());
-                want.put("TaskCompleted", kind.activities());
-            }
-            switch (kind) {
-                case TIMER -> {
-                    want.put("TimerCreated", 1);
-                    want.put("TimerFired", 1);
-                }
-                case SUB_ORCHESTRATION -> {
-                    want.put("SubOrchestrationInstanceCreated", 1);
-                    want.put("SubOrchestrationInstanceCompleted", 1);
-                }
-                case SIGNAL -> want.put("EntityOperationSignaled", SIGNALS_PER_ORCHESTRATION);
-                default -> {
-                }
-            }
-            Map<String, Integer> counts = new TreeMap<>();
-            byType.forEach((type, list) -> counts.put(type, list.size()));
-            if (!counts.equals(want)) {
-                problems.add("stored history: events " + counts + " instead of " + want);
-            }
-            List<Integer> scheduled = byType.getOrDefault("TaskScheduled", List.of()).stream()
-                    .map(e -> e.path("taskId").asInt()).toList();
-            List<Integer> completed = byType.getOrDefault("TaskCompleted", List.of()).stream()
-                    .map(e -> e.path("taskScheduledId").asInt()).toList();
-            if (new HashSet<>(scheduled).size() != scheduled.size() || new HashSet<>(completed).size() != completed.size()
-                    || !new HashSet<>(completed).equals(new HashSet<>(scheduled))) {
-                problems.add("stored history: tasks scheduled " + scheduled + ", completed " + completed);
-            }
-            if (kind == Kind.SUB_ORCHESTRATION && byType.containsKey("SubOrchestrationInstanceCreated")
-                    && !(id + "-child").equals(byType.get("SubOrchestrationInstanceCreated").getFirst()
-                    .path("instanceId").asText())) {
-                problems.add("stored history: sub-orchestration " + byType.get("SubOrchestrationInstanceCreated"));
-            }
-            if (!events.isEmpty() && !"ExecutionCompleted".equals(events.getLast().path("eventType").asText())) {
-                problems.add("stored history: last event " + events.getLast());
-            }
-            return problems;
+    /** The events a completed instance of {@code kind} has, by type: one per step. */
+    private static Map<String, Integer> expectedEvents(Kind kind) {
+        Map<String, Integer> want = new TreeMap<>(Map.of("ExecutionStarted", 1, "ExecutionCompleted", 1));
+        if (kind.activities() > 0) {
+            want.put("TaskScheduled", kind.activities());
+            want.put("TaskCompleted", kind.activities());
         }
-    }
-
-    private RawHistory readRawHistory() {
-        RawHistory raw = new RawHistory();
-        Map<String, byte[]> latest = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : readTopic(topics.nodeStateChangelog())) {
-            byte[] key = r.key();
-            if (key == null || StoreKeys.kindOf(key) != StoreKeys.HISTORY) {
-                continue;
+        switch (kind) {
+            case TIMER -> {
+                want.put("TimerCreated", 1);
+                want.put("TimerFired", 1);
             }
-            String instanceId = StoreKeys.idOf(key);
-            String keyText = instanceId + "|" + StoreKeys.numberOf(key);
-            if (r.value() == null) {
-                latest.remove(keyText);
-                continue;
+            case SUB_ORCHESTRATION -> {
+                want.put("SubOrchestrationInstanceCreated", 1);
+                want.put("SubOrchestrationInstanceCompleted", 1);
             }
-            if (latest.put(keyText, r.value()) != null) {
-                raw.duplicateKeys.computeIfAbsent(instanceId, k -> new ArrayList<>())
-                        .add(keyText + " at " + r.partition() + "/" + r.offset());
+            case SIGNAL -> want.put("EntityOperationSignaled", SIGNALS_PER_ORCHESTRATION);
+            default -> {
             }
         }
-        latest.values().forEach(value -> {
-            HistoryChunk chunk = StoreCodec.decodeHistory(value);
-            for (int i = 0; i < chunk.events().size(); i++) {
-                var node = Json.MAPPER.createObjectNode();
-                node.put("seq", chunk.firstSeq() + i);
-                node.set("event", Json.MAPPER.valueToTree(chunk.events().get(i)));
-                raw.byInstance.computeIfAbsent(chunk.instanceId(), k -> new ArrayList<>()).add(node);
-            }
-        });
-        return raw;
-    }
-
-    /** Dead-lettered records: key, value and reason. */
-    private List<String> readDeadLetters() {
-        List<String> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : readTopic(topics.deadLetter())) {
-            StringBuilder b = new StringBuilder(r.key() == null ? "null" : new String(r.key(), StandardCharsets.UTF_8))
-                    .append(' ').append(r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8));
-            r.headers().forEach(h -> b.append(" [").append(h.key()).append('=')
-                    .append(new String(h.value(), StandardCharsets.UTF_8)).append(']'));
-            out.add(b.toString());
-        }
-        return out;
-    }
-
-    /** Every committed record of {@code topic}, from the beginning to its current end. */
-    private static List<ConsumerRecord<byte[], byte[]>> readTopic(String topic) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to " + end + " within 60 s");
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return want;
     }
 
     // ------------------------------------------------------------------------------------------ helpers
 
     static int partitionOf(String instanceId) {
-        // The hub's partitioning, part of the public contract (docs/topics.md).
-        return Utils.toPositive(Utils.murmur2(instanceId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+        return Partitions.forKey(instanceId, PARTITIONS);
     }
 
     /** Kafka Streams' "Finished restoring ..." lines of every node log so far. */
@@ -1051,15 +929,6 @@ class ChaosTest {
         return logDir.resolve("timeline.log") + " and the process logs next to it";
     }
 
-    private static String fromTo(Instant from, Map<Integer, Instant> at) {
-        return at.entrySet().stream().map(e -> String.format(Locale.ROOT, "p%d %.2f s", e.getKey(), secs(from, e.getValue())))
-                .collect(Collectors.joining(", "));
-    }
-
-    private static double secs(Instant from, Instant to) {
-        return Duration.between(from, to).toMillis() / 1000.0;
-    }
-
     private static JsonNode json(Object value) {
         return parse(Json.toString(value));
     }
@@ -1068,22 +937,4 @@ class ChaosTest {
         return Json.fromBytes(body.getBytes(StandardCharsets.UTF_8), JsonNode.class);
     }
 
-    private static void write(Path file, String text) {
-        try {
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void resetDirectory(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.createDirectories(dir);
-    }
 }

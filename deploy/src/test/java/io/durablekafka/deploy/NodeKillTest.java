@@ -1,18 +1,19 @@
 package io.durablekafka.deploy;
 
+import static io.durablekafka.deploy.Elapsed.fromTo;
+import static io.durablekafka.deploy.Elapsed.secs;
+import static io.durablekafka.deploy.TestFiles.resetDirectory;
+import static io.durablekafka.deploy.TestFiles.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durablekafka.common.serde.Json;
-import io.durablekafka.common.store.HistoryChunk;
-import io.durablekafka.common.store.StoreCodec;
-import io.durablekafka.common.store.StoreKeys;
+import io.durablekafka.gateway.views.Partitions;
 import io.durablekafka.kafka.SharedKafka;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -42,14 +43,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -254,7 +247,7 @@ class NodeKillTest {
         // ------------------------------------------------------------------ verification
         Map<String, List<String>> problems = new TreeMap<>();
         Map<String, List<JsonNode>> rendered = new HashMap<>();
-        RawHistory raw = readRawHistory(admin);
+        StoredHistory raw = StoredHistory.read(cluster.topics.nodeStateChangelog());
         for (Map.Entry<String, Kind> e : expected.entrySet()) {
             List<String> p = verify(e.getKey(), e.getValue(), raw, rendered);
             if (!p.isEmpty()) {
@@ -376,8 +369,7 @@ class NodeKillTest {
     }
 
     static int partitionOf(String instanceId) {
-        // The hub's partitioning, part of the public contract (docs/topics.md).
-        return Utils.toPositive(Utils.murmur2(instanceId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+        return Partitions.forKey(instanceId, PARTITIONS);
     }
 
     // ------------------------------------------------------------------------------------------ HTTP
@@ -425,27 +417,7 @@ class NodeKillTest {
 
     /** Waits until each probe is past Pending (its partition has a live owner); returns when each was seen so. */
     private Map<Integer, Instant> awaitProbes(Map<Integer, String> probes, String what) {
-        Map<Integer, Instant> seen = new TreeMap<>();
-        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (seen.size() < probes.size()) {
-            for (Map.Entry<Integer, String> probe : probes.entrySet()) {
-                if (!seen.containsKey(probe.getKey())) {
-                    HttpResponse<String> r = getStatus(probe.getValue(), false);
-                    if ((r.statusCode() == 200 || r.statusCode() == 202)
-                            && !"Pending".equals(parse(r.body()).path("runtimeStatus").asText())) {
-                        seen.put(probe.getKey(), Instant.now());
-                    }
-                }
-            }
-            if (seen.size() < probes.size()) {
-                if (System.nanoTime() > end) {
-                    throw new AssertionError("not within 90 s (" + what + "): probes " + probes + " past Pending, only "
-                            + seen.keySet() + "; see " + where());
-                }
-                TestCluster.pause();
-            }
-        }
-        return seen;
+        return PartitionProbes.awaitPastPending(probes, id -> getStatus(id, false), what, where());
     }
 
     /** Waits until none of {@code ids} is Pending, Running or Suspended (and each exists); returns when. */
@@ -479,7 +451,7 @@ class NodeKillTest {
     // ------------------------------------------------------------------------------------------ verification
 
     /** What the instance must have: status, output and history, over HTTP and (if there is one) on the history topic. */
-    private List<String> verify(String id, Kind kind, RawHistory raw, Map<String, List<JsonNode>> rendered) {
+    private List<String> verify(String id, Kind kind, StoredHistory raw, Map<String, List<JsonNode>> rendered) {
         List<String> problems = new ArrayList<>();
         JsonNode output = expectedOutput(id, kind);
         HttpResponse<String> r = getStatus(id, true);
@@ -548,7 +520,7 @@ class NodeKillTest {
         }
 
         if (raw != null) {
-            problems.addAll(raw.check(id, kind));
+            problems.addAll(checkStored(raw, id, kind));
         }
         return problems;
     }
@@ -586,118 +558,48 @@ class NodeKillTest {
     }
 
     /**
-     * The history as the nodes stored it (see {@link #readRawHistory}).
+     * The stored history's own checks ({@link StoredHistory#check}: one event per step) and this test's: the activity
+     * inputs in order, the timer and the sub-orchestration that fired and completed are the ones created.
      */
-    private static final class RawHistory {
-        final Map<String, List<JsonNode>> byInstance = new HashMap<>();
-        final Map<String, List<String>> duplicateKeys = new HashMap<>();
-        final Map<String, List<String>> otherProblems = new HashMap<>();
-
-        List<String> check(String id, Kind kind) {
-            List<String> problems = new ArrayList<>();
-            duplicateKeys.getOrDefault(id, List.of()).forEach(d -> problems.add("stored history: key written twice: " + d));
-            problems.addAll(otherProblems.getOrDefault(id, List.of()));
-            List<JsonNode> events = byInstance.getOrDefault(id, List.of()).stream()
-                    .sorted(Comparator.comparingLong(r -> r.path("seq").asLong())).map(r -> r.path("event")).toList();
-            Map<String, List<JsonNode>> byType = new TreeMap<>();
-            events.forEach(e -> byType.computeIfAbsent(e.path("eventType").asText(), k -> new ArrayList<>()).add(e));
-            Map<String, Integer> expectedCounts = new TreeMap<>();
-            expectedCounts.put("ExecutionStarted", 1);
-            expectedCounts.put("ExecutionCompleted", 1);
-            if (kind.activities > 0) {
-                expectedCounts.put("TaskScheduled", kind.activities);
-                expectedCounts.put("TaskCompleted", kind.activities);
-            }
-            if (kind == Kind.TIMER) {
-                expectedCounts.put("TimerCreated", 1);
-                expectedCounts.put("TimerFired", 1);
-            }
-            if (kind == Kind.SUB_ORCHESTRATION) {
-                expectedCounts.put("SubOrchestrationInstanceCreated", 1);
-                expectedCounts.put("SubOrchestrationInstanceCompleted", 1);
-            }
-            Map<String, Integer> counts = new TreeMap<>();
-            byType.forEach((type, list) -> counts.put(type, list.size()));
-            if (!counts.equals(expectedCounts)) {
-                problems.add("stored history: events " + counts + " instead of " + expectedCounts);
-            }
-            List<JsonNode> scheduled = byType.getOrDefault("TaskScheduled", List.of());
-            List<Integer> taskIds = scheduled.stream().map(e -> e.path("taskId").asInt()).toList();
-            List<Integer> completedIds = byType.getOrDefault("TaskCompleted", List.of()).stream()
-                    .map(e -> e.path("taskScheduledId").asInt()).toList();
-            if (new HashSet<>(taskIds).size() != taskIds.size()) {
-                problems.add("stored history: TaskScheduled task IDs repeat: " + taskIds);
-            }
-            if (new HashSet<>(completedIds).size() != completedIds.size()
-                    || !new HashSet<>(completedIds).equals(new HashSet<>(taskIds))) {
-                problems.add("stored history: TaskCompleted for tasks " + completedIds + ", scheduled " + taskIds);
-            }
-            List<JsonNode> inputs = scheduled.stream().map(e -> e.path("input")).toList();
-            List<JsonNode> expectedInputs = expectedActivityInputs(id, kind);
-            boolean inputsOk = kind == Kind.FAN_OUT
-                    ? new HashSet<>(inputs).equals(new HashSet<>(expectedInputs)) && inputs.size() == expectedInputs.size()
-                    : inputs.equals(expectedInputs);
-            if (!inputsOk) {
-                problems.add("stored history: activity inputs " + inputs + " instead of " + expectedInputs);
-            }
-            if (kind == Kind.TIMER && counts.getOrDefault("TimerCreated", 0) == 1 && counts.getOrDefault("TimerFired", 0) == 1
-                    && byType.get("TimerCreated").getFirst().path("taskId").asInt()
-                    != byType.get("TimerFired").getFirst().path("timerId").asInt()) {
-                problems.add("stored history: TimerFired for another timer: " + byType.get("TimerCreated") + byType.get("TimerFired"));
-            }
-            if (kind == Kind.SUB_ORCHESTRATION && counts.getOrDefault("SubOrchestrationInstanceCreated", 0) == 1
-                    && counts.getOrDefault("SubOrchestrationInstanceCompleted", 0) == 1) {
-                JsonNode created = byType.get("SubOrchestrationInstanceCreated").getFirst();
-                JsonNode completed = byType.get("SubOrchestrationInstanceCompleted").getFirst();
-                if (!(id + "-child").equals(created.path("instanceId").asText())
-                        || created.path("taskId").asInt() != completed.path("taskScheduledId").asInt()) {
-                    problems.add("stored history: sub-orchestration " + created + " / " + completed);
-                }
-            }
-            if (!events.isEmpty() && !"ExecutionCompleted".equals(events.getLast().path("eventType").asText())) {
-                problems.add("stored history: last event " + events.getLast());
-            }
-            return problems;
+    private static List<String> checkStored(StoredHistory stored, String id, Kind kind) {
+        Map<String, Integer> want = new TreeMap<>(Map.of("ExecutionStarted", 1, "ExecutionCompleted", 1));
+        if (kind.activities > 0) {
+            want.put("TaskScheduled", kind.activities);
+            want.put("TaskCompleted", kind.activities);
         }
-    }
-
-    /**
-     * The history as the nodes stored it: the history chunks of their state changelog (read_committed, from the
-     * beginning, decoded as the gateways decode them), every event with its sequence number and task IDs, including
-     * the TaskScheduled events the HTTP rendering merges away.
-     */
-    private RawHistory readRawHistory(Admin admin) {
-        String topic = cluster.topics.nodeStateChangelog();
-        RawHistory raw = new RawHistory();
-        Map<String, byte[]> latest = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : readBinaryTopic(topic)) {
-            byte[] key = r.key();
-            if (key == null || StoreKeys.kindOf(key) != StoreKeys.HISTORY) {
-                continue;
-            }
-            String instanceId = StoreKeys.idOf(key);
-            String keyText = instanceId + "|" + StoreKeys.numberOf(key);
-            if (r.value() == null) {
-                raw.otherProblems.computeIfAbsent(instanceId, k -> new ArrayList<>()).add("history chunk dropped: " + keyText);
-                latest.remove(keyText);
-                continue;
-            }
-            byte[] before = latest.put(keyText, r.value());
-            if (before != null) {
-                raw.duplicateKeys.computeIfAbsent(instanceId, k -> new ArrayList<>()).add(keyText + " at offset "
-                        + r.partition() + "/" + r.offset() + (java.util.Arrays.equals(before, r.value()) ? " (same value)" : ""));
-            }
+        if (kind == Kind.TIMER) {
+            want.put("TimerCreated", 1);
+            want.put("TimerFired", 1);
         }
-        latest.values().forEach(value -> {
-            HistoryChunk chunk = StoreCodec.decodeHistory(value);
-            for (int i = 0; i < chunk.events().size(); i++) {
-                var node = Json.MAPPER.createObjectNode();
-                node.put("seq", chunk.firstSeq() + i);
-                node.set("event", Json.MAPPER.valueToTree(chunk.events().get(i)));
-                raw.byInstance.computeIfAbsent(chunk.instanceId(), k -> new ArrayList<>()).add(node);
-            }
-        });
-        return raw;
+        if (kind == Kind.SUB_ORCHESTRATION) {
+            want.put("SubOrchestrationInstanceCreated", 1);
+            want.put("SubOrchestrationInstanceCompleted", 1);
+        }
+        List<String> problems = new ArrayList<>(stored.check(id, want));
+        stored.chunksDropped(id).forEach(c -> problems.add("stored history: history chunk dropped: " + c));
+        Map<String, List<JsonNode>> byType = StoredHistory.byType(stored.events(id));
+        List<JsonNode> inputs = byType.getOrDefault("TaskScheduled", List.of()).stream().map(e -> e.path("input")).toList();
+        List<JsonNode> expectedInputs = expectedActivityInputs(id, kind);
+        boolean inputsOk = kind == Kind.FAN_OUT
+                ? new HashSet<>(inputs).equals(new HashSet<>(expectedInputs)) && inputs.size() == expectedInputs.size()
+                : inputs.equals(expectedInputs);
+        if (!inputsOk) {
+            problems.add("stored history: activity inputs " + inputs + " instead of " + expectedInputs);
+        }
+        List<JsonNode> timerCreated = byType.getOrDefault("TimerCreated", List.of());
+        List<JsonNode> timerFired = byType.getOrDefault("TimerFired", List.of());
+        if (kind == Kind.TIMER && timerCreated.size() == 1 && timerFired.size() == 1
+                && timerCreated.getFirst().path("taskId").asInt() != timerFired.getFirst().path("timerId").asInt()) {
+            problems.add("stored history: TimerFired for another timer: " + timerCreated + timerFired);
+        }
+        List<JsonNode> childCreated = byType.getOrDefault("SubOrchestrationInstanceCreated", List.of());
+        List<JsonNode> childCompleted = byType.getOrDefault("SubOrchestrationInstanceCompleted", List.of());
+        if (kind == Kind.SUB_ORCHESTRATION && childCreated.size() == 1 && childCompleted.size() == 1
+                && (!(id + "-child").equals(childCreated.getFirst().path("instanceId").asText())
+                || childCreated.getFirst().path("taskId").asInt() != childCompleted.getFirst().path("taskScheduledId").asInt())) {
+            problems.add("stored history: sub-orchestration " + childCreated.getFirst() + " / " + childCompleted.getFirst());
+        }
+        return problems;
     }
 
     /** Dead-lettered records of the hub (none expected), described with their reason. */
@@ -706,15 +608,7 @@ class NodeKillTest {
         if (!topicExists(admin, topic)) {
             return List.of();
         }
-        List<String> out = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : readTopic(topic)) {
-            StringBuilder b = new StringBuilder(r.key() + " " + (r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8)));
-            for (Header h : r.headers()) {
-                b.append(" [").append(h.key()).append('=').append(new String(h.value(), StandardCharsets.UTF_8)).append(']');
-            }
-            out.add(b.toString());
-        }
-        return out;
+        return TopicRecords.describe(TopicRecords.readAll(topic));
     }
 
     private static boolean topicExists(Admin admin, String topic) {
@@ -723,36 +617,6 @@ class NodeKillTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Every committed record of {@code topic}, from the beginning to its current end. */
-    private static List<ConsumerRecord<String, byte[]>> readTopic(String topic) {
-        return readTopic(topic, new StringDeserializer());
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readBinaryTopic(String topic) {
-        return readTopic(topic, new ByteArrayDeserializer());
-    }
-
-    private static <K> List<ConsumerRecord<K, byte[]>> readTopic(String topic, org.apache.kafka.common.serialization.Deserializer<K> keys) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<K, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<K, byte[]> consumer = new KafkaConsumer<>(config, keys, new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to " + end + " within 60 s");
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
     }
 
     /** Instances on {@code partitions} with history events both before and after {@code kill} (node time). */
@@ -779,7 +643,7 @@ class NodeKillTest {
         return n;
     }
 
-    private void writeFailures(Path report, Map<String, List<String>> problems, List<String> deadLetters, RawHistory raw) {
+    private void writeFailures(Path report, Map<String, List<String>> problems, List<String> deadLetters, StoredHistory raw) {
         StringBuilder b = new StringBuilder();
         b.append(problems.size()).append(" instances with problems\n\n");
         problems.forEach((id, p) -> {
@@ -787,9 +651,7 @@ class NodeKillTest {
             p.forEach(line -> b.append("  ").append(line).append('\n'));
             b.append("  HTTP: ").append(getStatus(id, true).body()).append('\n');
             if (raw != null) {
-                raw.byInstance.getOrDefault(id, List.of()).stream()
-                        .sorted(Comparator.comparingLong(r -> r.path("seq").asLong()))
-                        .forEach(r -> b.append("  topic: ").append(r).append('\n'));
+                raw.records(id).forEach(r -> b.append("  topic: ").append(r).append('\n'));
             }
             b.append('\n');
         });
@@ -802,19 +664,6 @@ class NodeKillTest {
 
     private void logResumed(String what, Instant from, Map<Integer, Instant> resumed) {
         timeline.log(what + ": partitions processed again (probe past Pending over HTTP) after " + fromTo(from, resumed));
-    }
-
-    private static String fromTo(Instant from, Map<Integer, Instant> at) {
-        return at.entrySet().stream().map(e -> String.format(Locale.ROOT, "p%d %.2f s", e.getKey(), secs(from, e.getValue())))
-                .collect(Collectors.joining(", "));
-    }
-
-    private static double secs(Instant from, Instant to) {
-        return Duration.between(from, to).toMillis() / 1000.0;
-    }
-
-    private static double secs(Duration d) {
-        return d.toMillis() / 1000.0;
     }
 
     private static long count(Map<String, Kind> expected, Kind kind) {
@@ -836,25 +685,6 @@ class NodeKillTest {
 
     private static JsonNode parse(byte[] body) {
         return Json.fromBytes(body, JsonNode.class);
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void resetDirectory(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.createDirectories(dir);
     }
 
     /** This test's own log: lines with seconds since the test began, to a file and to standard output. */
