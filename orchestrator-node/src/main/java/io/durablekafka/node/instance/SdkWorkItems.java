@@ -9,6 +9,7 @@ import io.durablekafka.common.status.RuntimeStatus;
 import io.durablekafka.common.store.InstanceState.SdkWork;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.node.replay.Action;
+import io.durablekafka.node.replay.CriticalSectionRules;
 import io.durablekafka.node.replay.OrchestratorResponse;
 import io.durablekafka.sdk.FunctionRegistry;
 import java.time.Duration;
@@ -215,12 +216,11 @@ final class SdkWorkItems {
     }
 
     /**
-     * The locking rules an SDK worker's entity actions must keep, checked action by action over one answer (the SDKs
-     * keep them too; the node checks them because a broken answer would leave entities locked or deadlocked). They
-     * are the rules in-process code keeps ({@code ExecutionContext} enforces them as the code runs): one critical
-     * section at a time, on a sorted set of distinct entities; inside it, calls only to its entities once the lock is
-     * granted, no signals to them; the unlocks name the section (its {@code criticalSectionId}) and release all of it
-     * in the same answer (the protocol sends one unlock per entity).
+     * The locking rules an SDK worker's actions must keep, checked action by action over one answer (the SDKs keep
+     * them too; the node checks them because a broken answer would leave entities locked or deadlocked): those of
+     * in-process code ({@link CriticalSectionRules}), and what the protocol adds since an SDK's lock is a request and a
+     * grant the code awaits, and its unlocks come one per entity: no calls before the grant; the unlocks name the
+     * section (its {@code criticalSectionId}) and release all of it, together, in one answer.
      */
     static final class EntityRules {
         private Integer lockTaskId;       // the open critical section's lock task (null: none)
@@ -257,29 +257,24 @@ final class SdkWorkItems {
             if (toRelease != null && !(a instanceof Action.UnlockEntities)) {
                 return "the unlocks of critical section " + lockSet + " must come together (" + toRelease + " still locked)";
             }
+            List<String> locked = lockTaskId == null ? null : lockSet;
             switch (a) {
                 case Action.CallEntityOperation c -> {
                     if (lockTaskId != null && !granted) {
                         return "an entity call while the lock of " + lockSet + " is not granted yet";
                     }
-                    if (lockTaskId != null && !lockSet.contains(c.entityId())) {
-                        return "a call of entity '" + c.entityId() + "' inside a critical section that locks only " + lockSet;
-                    }
+                    return CriticalSectionRules.call(locked, c.entityId());
                 }
                 case Action.SignalEntityOperation s -> {
-                    if (lockTaskId != null && lockSet.contains(s.entityId())) {
-                        return "a signal to entity '" + s.entityId() + "' inside the critical section that locks it";
-                    }
+                    return CriticalSectionRules.signal(locked, s.entityId());
+                }
+                case Action.StartSubOrchestration s -> {
+                    return CriticalSectionRules.subOrchestration(locked, s.name());
                 }
                 case Action.LockEntities l -> {
-                    if (lockTaskId != null) {
-                        return "a lock of " + l.entities() + " inside the critical section of " + lockSet
-                                + " (critical sections cannot be nested)";
-                    }
-                    for (int i = 1; i < l.entities().size(); i++) {
-                        if (l.entities().get(i - 1).compareTo(l.entities().get(i)) >= 0) {
-                            return "the lock set " + l.entities() + " is not sorted or has duplicates";
-                        }
+                    String broken = CriticalSectionRules.lock(locked, l.entities());
+                    if (broken != null) {
+                        return broken;
                     }
                     lockTaskId = l.taskId();
                     lockSet = l.entities();

@@ -146,6 +146,8 @@ class SdkEntityActionsTest {
         assertRefusedInSection("signal-locked", List.of(signal(1, A, null, "r")), "a signal to a locked entity");
         assertRefusedInSection("other-section", List.of(unlock(1, A, "cs-other"), unlock(2, B, "cs-other")),
                 "unlocks of another section");
+        assertRefusedInSection("child-in-section", List.of(new HistoryEvent.SubOrchestrationInstanceCreated(h.now, 1,
+                "Child", "child-1", null)), "a sub-orchestration inside a critical section");
         assertRefusedInSection("half-released", List.of(unlock(1, A, "cs")), "a section half released");
         assertRefusedInSection("released-twice", List.of(unlock(1, A, "cs"), unlock(2, A, "cs")), "an entity released twice");
     }
@@ -184,7 +186,7 @@ class SdkEntityActionsTest {
         assertEquals(RuntimeStatus.Failed, h.instance(id).status(), what);
         assertEquals("InvalidWorkerResponse", h.instance(id).failure().errorType(), what);
         assertTrue(EngineHarness.sent(step).stream().noneMatch(m -> m instanceof CallEntity || m instanceof SignalEntity
-                || m instanceof RequestEntityLock), what + ": nothing dispatched");
+                || m instanceof RequestEntityLock || m instanceof StartOrchestration), what + ": nothing dispatched");
         assertTrue(h.history(id).subList(historyBefore, h.history(id).size()).stream()
                 .noneMatch(e -> e instanceof HistoryEvent.EntityOperationCalled
                         || e instanceof HistoryEvent.EntityOperationSignaled), what + ": no action recorded");
