@@ -80,6 +80,24 @@ class MessageContractTest {
     }
 
     @Test
+    void entityEventsKeepAnSdkWorkersIdsAndOldRecordsWithoutThemStillRead() {
+        Instant t = Instant.parse("2026-12-02T06:00:00Z");
+        var called = new HistoryEvent.EntityOperationCalled(t, 1, "@counter@a", "get", null, "req-1");
+        assertEquals("req-1", tree(called).get("requestId").asText());
+        assertEquals(called, Json.fromBytes(Json.toBytes(called), HistoryEvent.class));
+        var unlock = new HistoryEvent.EntityUnlockSent(t, 4, java.util.List.of("@counter@a"), "cs-1");
+        assertEquals(unlock, Json.fromBytes(Json.toBytes(unlock), HistoryEvent.class));
+
+        // Written before v6 (and by in-process code still): no ID, and none in the JSON.
+        String old = "{\"eventType\":\"EntityLockRequested\",\"timestamp\":\"2026-12-02T06:00:00Z\",\"taskId\":2,"
+                + "\"lockSet\":[\"@counter@a\",\"@counter@b\"]}";
+        assertEquals(new HistoryEvent.EntityLockRequested(t, 2, java.util.List.of("@counter@a", "@counter@b")),
+                Json.fromBytes(old.getBytes(java.nio.charset.StandardCharsets.UTF_8), HistoryEvent.class));
+        assertEquals(null, tree(new HistoryEvent.EntityOperationSignaled(t, 0, "@counter@a", "add", null, null))
+                .get("requestId"));
+    }
+
+    @Test
     void aRecordThatIsNotAMessageIsASerializationError() {
         JsonSerde<OrchestrationMessage> serde = JsonSerde.of(OrchestrationMessage.class);
         assertThrows(SerializationException.class, () -> serde.deserialize("t", "not json".getBytes(StandardCharsets.UTF_8)));

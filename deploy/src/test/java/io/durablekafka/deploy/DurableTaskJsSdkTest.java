@@ -56,11 +56,14 @@ class DurableTaskJsSdkTest {
         }
     }
 
-    @Test
-    void theJavaScriptSdksWorkerAndClientRunAnOrchestration() throws Exception {
+    /**
+     * target/durabletask-js with {@code script} of examples/durabletask-js and the SDK installed; skips the calling
+     * test (an assumption) when there is no Node.js or npm cannot install the SDK.
+     */
+    static Path jsExample(String script) throws java.io.IOException, InterruptedException {
         Path dir = Path.of("target", "durabletask-js").toAbsolutePath();
         Files.createDirectories(dir);
-        for (String file : List.of("package.json", "hello-sequence.js")) {
+        for (String file : List.of("package.json", script)) {
             Files.copy(EXAMPLE.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
         Assumptions.assumeTrue(ExternalProgram.run(dir, Map.of(), 30, "node", "--version") == 0, "no Node.js here: JavaScript SDK not run");
@@ -68,6 +71,12 @@ class DurableTaskJsSdkTest {
             Assumptions.assumeTrue(ExternalProgram.run(dir, Map.of(), 240, "npm", "install", "--no-audit", "--no-fund") == 0,
                     "npm could not install @microsoft/durabletask-js (no network?): not run; see " + dir.resolve("npm.log"));
         }
+        return dir;
+    }
+
+    @Test
+    void theJavaScriptSdksWorkerAndClientRunAnOrchestration() throws Exception {
+        Path dir = jsExample("hello-sequence.js");
 
         int exit = ExternalProgram.run(dir, Map.of(), 180, "node", "hello-sequence.js", "localhost:" + gateway.grpcPort());
 

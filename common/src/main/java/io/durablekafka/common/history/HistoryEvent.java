@@ -103,14 +103,28 @@ public sealed interface HistoryEvent {
     record ExecutionResumed(Instant timestamp, String reason) implements HistoryEvent {
     }
 
-    /** The orchestration called operation {@code operation} of entity {@code entityId} ({@code @name@key}). */
-    record EntityOperationCalled(Instant timestamp, int taskId, String entityId, String operation, JsonNode input)
-            implements HistoryEvent {
+    /**
+     * The orchestration called operation {@code operation} of entity {@code entityId} ({@code @name@key}).
+     * {@code requestId} is the SDK worker's ID of the call (the Durable Task protocol correlates the result by it):
+     * kept so that the result can be given back under it; null for in-process code, which correlates by task ID.
+     */
+    record EntityOperationCalled(Instant timestamp, int taskId, String entityId, String operation, JsonNode input,
+                                 String requestId) implements HistoryEvent {
+        public EntityOperationCalled(Instant timestamp, int taskId, String entityId, String operation, JsonNode input) {
+            this(timestamp, taskId, entityId, operation, input, null);
+        }
     }
 
-    /** The orchestration signaled an entity (one-way), to run no earlier than {@code scheduledTime} if set. */
+    /**
+     * The orchestration signaled an entity (one-way), to run no earlier than {@code scheduledTime} if set.
+     * {@code requestId}: the SDK worker's ID of the signal, as for {@link EntityOperationCalled} (null in process).
+     */
     record EntityOperationSignaled(Instant timestamp, int taskId, String entityId, String operation, JsonNode input,
-                                   Instant scheduledTime) implements HistoryEvent {
+                                   Instant scheduledTime, String requestId) implements HistoryEvent {
+        public EntityOperationSignaled(Instant timestamp, int taskId, String entityId, String operation, JsonNode input,
+                                       Instant scheduledTime) {
+            this(timestamp, taskId, entityId, operation, input, scheduledTime, null);
+        }
     }
 
     record EntityOperationCompleted(Instant timestamp, int taskScheduledId, JsonNode result) implements HistoryEvent {
@@ -119,15 +133,31 @@ public sealed interface HistoryEvent {
     record EntityOperationFailed(Instant timestamp, int taskScheduledId, FailureDetails failure) implements HistoryEvent {
     }
 
-    /** The orchestration asked for the locks of {@code lockSet} (sorted entity IDs): a critical section starts. */
-    record EntityLockRequested(Instant timestamp, int taskId, java.util.List<String> lockSet) implements HistoryEvent {
+    /**
+     * The orchestration asked for the locks of {@code lockSet} (sorted entity IDs): a critical section starts.
+     * {@code criticalSectionId} is the SDK worker's ID of the critical section (the protocol correlates the grant and
+     * the unlocks by it); null for in-process code.
+     */
+    record EntityLockRequested(Instant timestamp, int taskId, java.util.List<String> lockSet, String criticalSectionId)
+            implements HistoryEvent {
+        public EntityLockRequested(Instant timestamp, int taskId, java.util.List<String> lockSet) {
+            this(timestamp, taskId, lockSet, null);
+        }
     }
 
     /** Every entity of the lock requested under {@code taskScheduledId} is locked for the orchestration. */
     record EntityLockGranted(Instant timestamp, int taskScheduledId) implements HistoryEvent {
     }
 
-    /** The critical section closed: the locks of {@code lockSet} were released. */
-    record EntityUnlockSent(Instant timestamp, int taskId, java.util.List<String> lockSet) implements HistoryEvent {
+    /**
+     * The critical section closed: the locks of {@code lockSet} were released. In-process code releases the whole set
+     * with one event; an SDK worker sends one per entity (each with its own task ID, {@code lockSet} that entity),
+     * under the {@code criticalSectionId} of its {@link EntityLockRequested} (null for in-process code).
+     */
+    record EntityUnlockSent(Instant timestamp, int taskId, java.util.List<String> lockSet, String criticalSectionId)
+            implements HistoryEvent {
+        public EntityUnlockSent(Instant timestamp, int taskId, java.util.List<String> lockSet) {
+            this(timestamp, taskId, lockSet, null);
+        }
     }
 }

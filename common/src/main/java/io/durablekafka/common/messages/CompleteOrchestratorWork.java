@@ -10,8 +10,10 @@ import java.util.List;
  * execution, same {@code workSeq}); a stale or duplicate answer is ignored.
  *
  * @param actions      the scheduling events of what the code asked for, in order ({@code TaskScheduled},
- *                     {@code TimerCreated}, {@code SubOrchestrationInstanceCreated}, {@code EventSent}), each with the
- *                     task ID the SDK gave it; the node turns them into actions and records them with its own time
+ *                     {@code TimerCreated}, {@code SubOrchestrationInstanceCreated}, {@code EventSent}, and the entity
+ *                     events {@code EntityOperationCalled}, {@code EntityOperationSignaled}, {@code EntityLockRequested},
+ *                     {@code EntityUnlockSent} with the SDK's requestId / criticalSectionId), each with the task ID the
+ *                     SDK gave it; the node turns them into actions and records them with its own time
  * @param customStatus the custom status the code set (null: none)
  * @param completion   how the execution ended ({@code ExecutionCompleted}: Completed, Failed or ContinuedAsNew, whose
  *                     result is the new input), or null while it runs

@@ -9,6 +9,7 @@ import io.durablekafka.common.status.RuntimeStatus;
 import io.durablekafka.common.store.InstanceState.SdkWork;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.node.replay.Action;
+import io.durablekafka.node.replay.CriticalSectionRules;
 import io.durablekafka.node.replay.OrchestratorResponse;
 import io.durablekafka.sdk.FunctionRegistry;
 import java.time.Duration;
@@ -92,15 +93,25 @@ final class SdkWorkItems {
         List<HistoryEvent> appended = new ArrayList<>(w.inFlight());
         List<Action> actions = new ArrayList<>(c.actions().size());
         String invalid = null;
-        Set<Integer> used = usedTaskIds(d.history(history));
+        List<HistoryEvent> past = d.history(history);
+        Set<Integer> used = usedTaskIds(past);
+        EntityRules entities = EntityRules.of(d.entityLock(), past, w.inFlight());
         for (HistoryEvent e : c.actions()) {
-            Action a = toAction(e);
+            Action a = toAction(e, entities);
             if (a == null || a.taskId() < 0 || !used.add(a.taskId())) {
-                invalid = "the SDK worker's answer has an invalid action " + e + " (unsupported kind or a task ID in use)";
+                invalid = "the SDK worker's answer has an invalid action " + e + " (unsupported kind, a field missing, or a task ID in use)";
+                break;
+            }
+            String refused = entities.refusal(a);
+            if (refused != null) {
+                invalid = "the SDK worker's answer has an invalid action " + e + ": " + refused;
                 break;
             }
             actions.add(a);
             appended.add(a.toEvent(d.now()));
+        }
+        if (invalid == null) {
+            invalid = entities.unfinished();
         }
         OrchestratorResponse.Completion completion;
         if (invalid != null) {
@@ -167,7 +178,7 @@ final class SdkWorkItems {
         return registry.activity(activity).isPresent() ? registry.taskQueueOf(activity) : TopicNames.SDK_TASK_QUEUE;
     }
 
-    private Action toAction(HistoryEvent e) {
+    private Action toAction(HistoryEvent e, EntityRules entities) {
         return switch (e) {
             case HistoryEvent.TaskScheduled s when s.name() != null ->
                     new Action.ScheduleActivity(s.taskId(), s.name(), s.input(), queueOf(s.name()));
@@ -176,8 +187,131 @@ final class SdkWorkItems {
                     new Action.StartSubOrchestration(s.taskId(), s.name(), s.instanceId(), s.input());
             case HistoryEvent.EventSent s when s.name() != null && s.instanceId() != null ->
                     new Action.SendEvent(s.taskId(), s.instanceId(), s.name(), s.input());
+            case HistoryEvent.EntityOperationCalled c when isEntityId(c.entityId()) && hasText(c.operation()) ->
+                    new Action.CallEntityOperation(c.taskId(), c.entityId(), c.operation(), c.input(), c.requestId());
+            case HistoryEvent.EntityOperationSignaled s when isEntityId(s.entityId()) && hasText(s.operation()) ->
+                    new Action.SignalEntityOperation(s.taskId(), s.entityId(), s.operation(), s.input(),
+                            s.scheduledTime(), s.requestId());
+            case HistoryEvent.EntityLockRequested l when l.lockSet() != null && !l.lockSet().isEmpty()
+                    && l.lockSet().stream().allMatch(SdkWorkItems::isEntityId) ->
+                    new Action.LockEntities(l.taskId(), List.copyOf(l.lockSet()), l.criticalSectionId());
+            case HistoryEvent.EntityUnlockSent u when u.lockSet() != null && !u.lockSet().isEmpty() ->
+                    entities.unlock(u);
             default -> null;
         };
+    }
+
+    private static boolean hasText(String s) {
+        return s != null && !s.isBlank();
+    }
+
+    /** An entity ID as the entities' topic keys them ({@code @name@key}, the name in lower case). */
+    private static boolean isEntityId(String id) {
+        try {
+            io.durablekafka.sdk.EntityInstanceId.parse(id);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The locking rules an SDK worker's actions must keep, checked action by action over one answer (the SDKs keep
+     * them too; the node checks them because a broken answer would leave entities locked or deadlocked): those of
+     * in-process code ({@link CriticalSectionRules}), and what the protocol adds since an SDK's lock is a request and a
+     * grant the code awaits, and its unlocks come one per entity: no calls before the grant; the unlocks name the
+     * section (its {@code criticalSectionId}) and release all of it, together, in one answer.
+     */
+    static final class EntityRules {
+        private Integer lockTaskId;       // the open critical section's lock task (null: none)
+        private List<String> lockSet = List.of();
+        private String criticalSectionId;
+        private boolean granted;
+        private Set<String> toRelease;     // entities the unlocks of this answer have yet to release (null: none sent)
+
+        static EntityRules of(io.durablekafka.common.store.InstanceState.EntityLockState lock, List<HistoryEvent> past,
+                              List<HistoryEvent> delivered) {
+            EntityRules r = new EntityRules();
+            if (lock != null) {
+                r.lockTaskId = lock.taskId();
+                r.lockSet = lock.entities();
+                for (HistoryEvent e : concat(past, delivered)) {
+                    if (e instanceof HistoryEvent.EntityLockRequested l && l.taskId() == lock.taskId()) {
+                        r.criticalSectionId = l.criticalSectionId();
+                    } else if (e instanceof HistoryEvent.EntityLockGranted g && g.taskScheduledId() == lock.taskId()) {
+                        r.granted = true;
+                    }
+                }
+            }
+            return r;
+        }
+
+        /** The action for an unlock of the open critical section (null when none is open). */
+        Action unlock(HistoryEvent.EntityUnlockSent u) {
+            return lockTaskId == null ? null
+                    : new Action.UnlockEntities(u.taskId(), lockTaskId, List.copyOf(u.lockSet()), u.criticalSectionId());
+        }
+
+        /** Why {@code a} breaks the rules (null: it keeps them); a kept action moves the state on. */
+        String refusal(Action a) {
+            if (toRelease != null && !(a instanceof Action.UnlockEntities)) {
+                return "the unlocks of critical section " + lockSet + " must come together (" + toRelease + " still locked)";
+            }
+            List<String> locked = lockTaskId == null ? null : lockSet;
+            switch (a) {
+                case Action.CallEntityOperation c -> {
+                    if (lockTaskId != null && !granted) {
+                        return "an entity call while the lock of " + lockSet + " is not granted yet";
+                    }
+                    return CriticalSectionRules.call(locked, c.entityId());
+                }
+                case Action.SignalEntityOperation s -> {
+                    return CriticalSectionRules.signal(locked, s.entityId());
+                }
+                case Action.StartSubOrchestration s -> {
+                    return CriticalSectionRules.subOrchestration(locked, s.name());
+                }
+                case Action.LockEntities l -> {
+                    String broken = CriticalSectionRules.lock(locked, l.entities());
+                    if (broken != null) {
+                        return broken;
+                    }
+                    lockTaskId = l.taskId();
+                    lockSet = l.entities();
+                    criticalSectionId = l.criticalSectionId();
+                    granted = false;
+                }
+                case Action.UnlockEntities u -> {
+                    if (!java.util.Objects.equals(u.criticalSectionId(), criticalSectionId)) {
+                        return "an unlock of critical section '" + u.criticalSectionId() + "'; the open one is '"
+                                + criticalSectionId + "'";
+                    }
+                    if (toRelease == null) {
+                        toRelease = new HashSet<>(lockSet);
+                    }
+                    if (!toRelease.containsAll(u.entities())) {
+                        return "an unlock of " + u.entities() + ", which the critical section " + lockSet
+                                + " does not hold (or released already)";
+                    }
+                    u.entities().forEach(toRelease::remove);
+                    if (toRelease.isEmpty()) {
+                        toRelease = null;
+                        lockTaskId = null;
+                        lockSet = List.of();
+                        criticalSectionId = null;
+                    }
+                }
+                default -> {
+                }
+            }
+            return null;
+        }
+
+        /** After the last action: why the answer left a critical section half released (null: it did not). */
+        String unfinished() {
+            return toRelease == null ? null : "the SDK worker's answer released only part of critical section "
+                    + lockSet + " (" + toRelease + " still locked)";
+        }
     }
 
     private static OrchestratorResponse.Completion completionOf(CompleteOrchestratorWork c) {

@@ -81,10 +81,18 @@ public sealed interface Action {
         }
     }
 
-    /** A call of an entity operation whose result the orchestration awaits under {@code taskId}. */
-    record CallEntityOperation(int taskId, String entityId, String operation, JsonNode input) implements Action {
+    /**
+     * A call of an entity operation whose result the orchestration awaits under {@code taskId}. {@code requestId}: an
+     * SDK worker's ID of the call, kept in history for the protocol's correlation (null for in-process code).
+     */
+    record CallEntityOperation(int taskId, String entityId, String operation, JsonNode input, String requestId)
+            implements Action {
+        public CallEntityOperation(int taskId, String entityId, String operation, JsonNode input) {
+            this(taskId, entityId, operation, input, null);
+        }
+
         public HistoryEvent toEvent(Instant now) {
-            return new HistoryEvent.EntityOperationCalled(now, taskId, entityId, operation, input);
+            return new HistoryEvent.EntityOperationCalled(now, taskId, entityId, operation, input, requestId);
         }
 
         public String describe() {
@@ -97,11 +105,19 @@ public sealed interface Action {
         }
     }
 
-    /** A one-way signal to an entity (consumes a task ID like an event sent, so replay can check it). */
-    record SignalEntityOperation(int taskId, String entityId, String operation, JsonNode input, Instant scheduledTime)
-            implements Action {
+    /**
+     * A one-way signal to an entity (consumes a task ID like an event sent, so replay can check it). {@code requestId}
+     * as for {@link CallEntityOperation}.
+     */
+    record SignalEntityOperation(int taskId, String entityId, String operation, JsonNode input, Instant scheduledTime,
+                                 String requestId) implements Action {
+        public SignalEntityOperation(int taskId, String entityId, String operation, JsonNode input, Instant scheduledTime) {
+            this(taskId, entityId, operation, input, scheduledTime, null);
+        }
+
         public HistoryEvent toEvent(Instant now) {
-            return new HistoryEvent.EntityOperationSignaled(now, taskId, entityId, operation, input, scheduledTime);
+            return new HistoryEvent.EntityOperationSignaled(now, taskId, entityId, operation, input, scheduledTime,
+                    requestId);
         }
 
         public String describe() {
@@ -114,10 +130,17 @@ public sealed interface Action {
         }
     }
 
-    /** Asks for the locks of {@code entities} (sorted entity IDs); the grant completes task {@code taskId}. */
-    record LockEntities(int taskId, List<String> entities) implements Action {
+    /**
+     * Asks for the locks of {@code entities} (sorted entity IDs); the grant completes task {@code taskId}.
+     * {@code criticalSectionId}: an SDK worker's ID of the critical section (null for in-process code).
+     */
+    record LockEntities(int taskId, List<String> entities, String criticalSectionId) implements Action {
+        public LockEntities(int taskId, List<String> entities) {
+            this(taskId, entities, null);
+        }
+
         public HistoryEvent toEvent(Instant now) {
-            return new HistoryEvent.EntityLockRequested(now, taskId, entities);
+            return new HistoryEvent.EntityLockRequested(now, taskId, entities, criticalSectionId);
         }
 
         public String describe() {
@@ -130,10 +153,18 @@ public sealed interface Action {
         }
     }
 
-    /** Closes the critical section opened by the lock under {@code lockTaskId}: releases every lock. */
-    record UnlockEntities(int taskId, int lockTaskId, List<String> entities) implements Action {
+    /**
+     * Closes the critical section opened by the lock under {@code lockTaskId}: releases the locks of
+     * {@code entities}, every one for in-process code; an SDK worker sends one unlock per entity of the set, all in
+     * one answer (checked by the node's {@code SdkWorkItems}), under its {@code criticalSectionId}.
+     */
+    record UnlockEntities(int taskId, int lockTaskId, List<String> entities, String criticalSectionId) implements Action {
+        public UnlockEntities(int taskId, int lockTaskId, List<String> entities) {
+            this(taskId, lockTaskId, entities, null);
+        }
+
         public HistoryEvent toEvent(Instant now) {
-            return new HistoryEvent.EntityUnlockSent(now, taskId, entities);
+            return new HistoryEvent.EntityUnlockSent(now, taskId, entities, criticalSectionId);
         }
 
         public String describe() {

@@ -291,7 +291,7 @@ final class ExecutionContext implements TaskOrchestrationContext {
                                            TaskOptions options, Class<V> returnType) {
         requireName(orchestrationName, "orchestration");
         checkAlive();
-        requireNoCriticalSection("start sub-orchestration '" + orchestrationName + "'");
+        keepLockingRules(CriticalSectionRules.subOrchestration(lockedIds(), orchestrationName));
         JsonNode in = Json.toTree(subInput);
         RetryPolicy policy = options == null ? null : options.retryPolicy();
         if (policy == null) {
@@ -300,10 +300,14 @@ final class ExecutionContext implements TaskOrchestrationContext {
         return new RetriableTask<>(this, policy, () -> startSubOrchestration(orchestrationName, in, subInstanceId, returnType));
     }
 
-    private void requireNoCriticalSection(String what) {
-        if (criticalSection != null) {
-            throw new LockingRulesViolationException("cannot " + what + " inside a critical section (entities "
-                    + criticalSection.ids + " are locked); close the lock first");
+    /** The open critical section's entity IDs, null outside one (the argument of {@link CriticalSectionRules}). */
+    private List<String> lockedIds() {
+        return criticalSection == null ? null : criticalSection.ids;
+    }
+
+    private static void keepLockingRules(String violation) {
+        if (violation != null) {
+            throw new LockingRulesViolationException(violation);
         }
     }
 
@@ -390,10 +394,7 @@ final class ExecutionContext implements TaskOrchestrationContext {
         java.util.Objects.requireNonNull(entity, "entity");
         requireName(operation, "operation");
         String entityId = entity.toString();
-        if (criticalSection != null && !criticalSection.ids.contains(entityId)) {
-            throw new LockingRulesViolationException("cannot call entity '" + entityId + "' inside a critical section: only "
-                    + "the locked entities " + criticalSection.ids + " may be called");
-        }
+        keepLockingRules(CriticalSectionRules.call(lockedIds(), entityId));
         int id = nextTaskId;
         schedule(new Action.CallEntityOperation(id, entityId, operation, Json.toTree(operationInput)));
         entityCalls.put(id, new EntityCall(entity, operation));
@@ -406,10 +407,7 @@ final class ExecutionContext implements TaskOrchestrationContext {
         java.util.Objects.requireNonNull(entity, "entity");
         requireName(operation, "operation");
         String entityId = entity.toString();
-        if (criticalSection != null && criticalSection.ids.contains(entityId)) {
-            throw new LockingRulesViolationException("cannot signal entity '" + entityId + "' inside a critical section "
-                    + "that locks it; call it instead");
-        }
+        keepLockingRules(CriticalSectionRules.signal(lockedIds(), entityId));
         schedule(new Action.SignalEntityOperation(nextTaskId, entityId, operation, Json.toTree(operationInput), scheduledTime));
     }
 
@@ -419,15 +417,12 @@ final class ExecutionContext implements TaskOrchestrationContext {
         if (entities == null || entities.isEmpty()) {
             throw new IllegalArgumentException("lockEntities needs at least one entity");
         }
-        if (criticalSection != null) {
-            throw new LockingRulesViolationException("critical sections cannot be nested: entities " + criticalSection.ids
-                    + " are already locked");
-        }
         java.util.TreeMap<String, EntityInstanceId> sorted = new java.util.TreeMap<>();
         for (EntityInstanceId e : entities) {
             sorted.put(java.util.Objects.requireNonNull(e, "entity").toString(), e);
         }
         List<String> ids = List.copyOf(sorted.keySet());
+        keepLockingRules(CriticalSectionRules.lock(lockedIds(), ids));
         int id = nextTaskId;
         schedule(new Action.LockEntities(id, ids));
         LeafTask<Void> granted = open(id, "lock " + ids, Void.class);

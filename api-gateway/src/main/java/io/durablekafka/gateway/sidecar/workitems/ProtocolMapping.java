@@ -16,12 +16,14 @@ import io.durablekafka.common.status.FailureDetails;
 import io.durablekafka.common.status.RuntimeStatus;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Our model and the Durable Task protocol ({@code microsoft/durabletask-protobuf}), both ways, with no I/O: history
  * events and work items out to SDK workers, their actions back in. The one place that knows both (the node knows only
- * our model). The table is in docs/sdk-workers-worker.md.
+ * our model). The table is in docs/sdk-workers.md.
  *
  * <p>Payloads: our JSON values travel as JSON text in {@code StringValue}s (what the SDKs' data converters read and
  * write); text that is not JSON comes back as a JSON string. Task IDs are the protocol's event IDs (a scheduling
@@ -31,6 +33,11 @@ import java.util.List;
  * being applied), while the SDKs take the time from the last OrchestratorStarted. So an OrchestratorStarted with the
  * event's timestamp goes before every event that runs code (everything but scheduling events and the end): replay sees
  * the same instants the first run saw.
+ *
+ * <p>Entities: the protocol correlates an entity call's result by the worker's {@code requestId} and a lock's grant by
+ * its {@code criticalSectionId} (strings the SDK makes), where we correlate by task ID. Our scheduling events keep the
+ * worker's string; a result gets it from the scheduling event with its task ID, which is always in the same work item
+ * (past events are the whole execution).
  */
 public final class ProtocolMapping {
 
@@ -40,12 +47,28 @@ public final class ProtocolMapping {
     // ------------------------------------------------------------------------------------------ out
 
     public static OrchestratorService.OrchestratorRequest orchestratorRequest(OrchestratorWorkItem item) {
+        Map<Integer, String> ids = correlationIds(item.pastEvents(), item.newEvents());
         return OrchestratorService.OrchestratorRequest.newBuilder()
                 .setInstanceId(item.instanceId())
                 .setExecutionId(StringValue.of(item.executionId()))
-                .addAllPastEvents(events(item.instanceId(), item.pastEvents()))
-                .addAllNewEvents(events(item.instanceId(), item.newEvents()))
+                .addAllPastEvents(events(item.instanceId(), item.pastEvents(), ids))
+                .addAllNewEvents(events(item.instanceId(), item.newEvents(), ids))
                 .build();
+    }
+
+    /** Task ID -> the worker's requestId / criticalSectionId, from the entity calls and lock requests of history. */
+    static Map<Integer, String> correlationIds(List<HistoryEvent> past, List<HistoryEvent> fresh) {
+        Map<Integer, String> ids = new HashMap<>();
+        for (List<HistoryEvent> events : List.of(past, fresh)) {
+            for (HistoryEvent e : events) {
+                if (e instanceof HistoryEvent.EntityOperationCalled c && c.requestId() != null) {
+                    ids.put(c.taskId(), c.requestId());
+                } else if (e instanceof HistoryEvent.EntityLockRequested l && l.criticalSectionId() != null) {
+                    ids.put(l.taskId(), l.criticalSectionId());
+                }
+            }
+        }
+        return ids;
     }
 
     public static OrchestratorService.ActivityRequest activityRequest(ActivityRequest request) {
@@ -57,14 +80,15 @@ public final class ProtocolMapping {
         return b.build();
     }
 
-    static List<OrchestratorService.HistoryEvent> events(String instanceId, List<HistoryEvent> events) {
+    static List<OrchestratorService.HistoryEvent> events(String instanceId, List<HistoryEvent> events,
+                                                        Map<Integer, String> ids) {
         List<OrchestratorService.HistoryEvent> out = new ArrayList<>(events.size() * 2);
         for (HistoryEvent e : events) {
             if (runsCode(e)) {
                 out.add(OrchestratorService.HistoryEvent.newBuilder().setEventId(-1).setTimestamp(timestamp(e.timestamp()))
                         .setOrchestratorStarted(OrchestratorService.OrchestratorStartedEvent.getDefaultInstance()).build());
             }
-            OrchestratorService.HistoryEvent mapped = event(instanceId, e);
+            OrchestratorService.HistoryEvent mapped = event(instanceId, e, ids);
             if (mapped != null) {
                 out.add(mapped);
             }
@@ -75,11 +99,17 @@ public final class ProtocolMapping {
     private static boolean runsCode(HistoryEvent e) {
         return !(e instanceof HistoryEvent.TaskScheduled || e instanceof HistoryEvent.TimerCreated
                 || e instanceof HistoryEvent.SubOrchestrationInstanceCreated || e instanceof HistoryEvent.EventSent
-                || e instanceof HistoryEvent.ExecutionCompleted || e instanceof HistoryEvent.OrchestratorStarted);
+                || e instanceof HistoryEvent.ExecutionCompleted || e instanceof HistoryEvent.OrchestratorStarted
+                || e instanceof HistoryEvent.EntityOperationCalled || e instanceof HistoryEvent.EntityOperationSignaled
+                || e instanceof HistoryEvent.EntityLockRequested || e instanceof HistoryEvent.EntityUnlockSent);
     }
 
-    /** One of our events as the protocol's; null for the ones SDK orchestrations never see (entities). */
-    static OrchestratorService.HistoryEvent event(String instanceId, HistoryEvent e) {
+    /**
+     * One of our events as the protocol's; {@code ids} gives entity results the worker's requestId / criticalSectionId
+     * ({@link #correlationIds}). Entity events without the worker's string (made by in-process code, which an SDK
+     * worker never replays) get the task ID as text.
+     */
+    static OrchestratorService.HistoryEvent event(String instanceId, HistoryEvent e, Map<Integer, String> ids) {
         var b = OrchestratorService.HistoryEvent.newBuilder().setEventId(-1).setTimestamp(timestamp(e.timestamp()));
         switch (e) {
             case HistoryEvent.OrchestratorStarted s ->
@@ -165,18 +195,65 @@ public final class ProtocolMapping {
                 }
                 b.setExecutionResumed(resumed);
             }
-            default -> {
-                return null; // entity events: SDK orchestrations cannot call entities here (docs/sdk-workers-worker.md)
+            // Entity events: in histories the protocol names the target (targetInstanceId) and leaves the parent
+            // fields (used only in messages between backends) unset.
+            case HistoryEvent.EntityOperationCalled c -> {
+                var called = OrchestratorService.EntityOperationCalledEvent.newBuilder()
+                        .setRequestId(orTaskId(c.requestId(), c.taskId())).setOperation(c.operation())
+                        .setTargetInstanceId(StringValue.of(c.entityId()));
+                text(c.input()).ifPresent(called::setInput);
+                b.setEventId(c.taskId()).setEntityOperationCalled(called);
+            }
+            case HistoryEvent.EntityOperationSignaled s -> {
+                var signaled = OrchestratorService.EntityOperationSignaledEvent.newBuilder()
+                        .setRequestId(orTaskId(s.requestId(), s.taskId())).setOperation(s.operation())
+                        .setTargetInstanceId(StringValue.of(s.entityId()));
+                text(s.input()).ifPresent(signaled::setInput);
+                if (s.scheduledTime() != null) {
+                    signaled.setScheduledTime(timestamp(s.scheduledTime()));
+                }
+                b.setEventId(s.taskId()).setEntityOperationSignaled(signaled);
+            }
+            case HistoryEvent.EntityOperationCompleted c -> {
+                var done = OrchestratorService.EntityOperationCompletedEvent.newBuilder()
+                        .setRequestId(orTaskId(ids.get(c.taskScheduledId()), c.taskScheduledId()));
+                text(c.result()).ifPresent(done::setOutput);
+                b.setEntityOperationCompleted(done);
+            }
+            case HistoryEvent.EntityOperationFailed f -> b.setEntityOperationFailed(
+                    OrchestratorService.EntityOperationFailedEvent.newBuilder()
+                            .setRequestId(orTaskId(ids.get(f.taskScheduledId()), f.taskScheduledId()))
+                            .setFailureDetails(failure(f.failure())));
+            case HistoryEvent.EntityLockRequested l -> b.setEventId(l.taskId()).setEntityLockRequested(
+                    OrchestratorService.EntityLockRequestedEvent.newBuilder()
+                            .setCriticalSectionId(orTaskId(l.criticalSectionId(), l.taskId()))
+                            .addAllLockSet(l.lockSet()).setPosition(0));
+            case HistoryEvent.EntityLockGranted g -> b.setEntityLockGranted(
+                    OrchestratorService.EntityLockGrantedEvent.newBuilder()
+                            .setCriticalSectionId(orTaskId(ids.get(g.taskScheduledId()), g.taskScheduledId())));
+            case HistoryEvent.EntityUnlockSent u -> {
+                // An SDK's unlock names one entity; in-process code's names the whole set (never replayed by an SDK).
+                var unlock = OrchestratorService.EntityUnlockSentEvent.newBuilder()
+                        .setCriticalSectionId(orTaskId(u.criticalSectionId(), u.taskId()));
+                if (!u.lockSet().isEmpty()) {
+                    unlock.setTargetInstanceId(StringValue.of(u.lockSet().getFirst()));
+                }
+                b.setEventId(u.taskId()).setEntityUnlockSent(unlock);
             }
         }
         return b.build();
+    }
+
+    private static String orTaskId(String workerId, int taskId) {
+        return workerId != null ? workerId : Integer.toString(taskId);
     }
 
     // ------------------------------------------------------------------------------------------ in
 
     /**
      * A worker's answer to work item {@code item} in our model. Actions the node cannot carry out (terminate another
-     * instance, entity messages) make the answer a failure of the execution, so that nothing is silently dropped.
+     * instance, an entity call scheduled for later) make the answer a failure of the execution, so that nothing is
+     * silently dropped.
      */
     public static CompleteOrchestratorWork completion(OrchestratorWorkItem item, OrchestratorService.OrchestratorResponse response,
                                                       Instant now) {
@@ -198,6 +275,14 @@ public final class ProtocolMapping {
                     var s = a.getSendEvent();
                     actions.add(new HistoryEvent.EventSent(now, id, s.getInstance().getInstanceId(), s.getName(),
                             json(s.hasData() ? s.getData() : null)));
+                }
+                case SENDENTITYMESSAGE -> {
+                    HistoryEvent entityAction = entityAction(now, id, a.getSendEntityMessage());
+                    if (entityAction == null) {
+                        end = unsupported(now, "entity message " + a.getSendEntityMessage().getEntityMessageTypeCase());
+                        continue;
+                    }
+                    actions.add(entityAction);
                 }
                 case COMPLETEORCHESTRATION -> {
                     var c = a.getCompleteOrchestration();
@@ -233,6 +318,47 @@ public final class ProtocolMapping {
         JsonNode customStatus = response.hasCustomStatus() ? json(response.getCustomStatus()) : null;
         return new CompleteOrchestratorWork(item.instanceId(), item.executionId(), item.workSeq(), actions, customStatus,
                 end, carriedOver);
+    }
+
+    /**
+     * A {@code sendEntityMessage} action as our entity event, with the worker's requestId / criticalSectionId kept;
+     * null for what the engine has no counterpart for (a call scheduled for later, a lock request that does not start
+     * at the first entity). Missing targets stay null: the node refuses the action (SdkWorkItems checks entity IDs).
+     */
+    static HistoryEvent entityAction(Instant now, int id, OrchestratorService.SendEntityMessageAction m) {
+        return switch (m.getEntityMessageTypeCase()) {
+            case ENTITYOPERATIONSIGNALED -> {
+                var s = m.getEntityOperationSignaled();
+                yield new HistoryEvent.EntityOperationSignaled(now, id, target(s.hasTargetInstanceId(), s.getTargetInstanceId()),
+                        s.getOperation(), json(s.hasInput() ? s.getInput() : null),
+                        s.hasScheduledTime() ? instant(s.getScheduledTime()) : null, orNull(s.getRequestId()));
+            }
+            case ENTITYOPERATIONCALLED -> {
+                var c = m.getEntityOperationCalled();
+                yield c.hasScheduledTime() ? null : new HistoryEvent.EntityOperationCalled(now, id,
+                        target(c.hasTargetInstanceId(), c.getTargetInstanceId()), c.getOperation(),
+                        json(c.hasInput() ? c.getInput() : null), orNull(c.getRequestId()));
+            }
+            case ENTITYLOCKREQUESTED -> {
+                var l = m.getEntityLockRequested();
+                yield l.getPosition() != 0 ? null
+                        : new HistoryEvent.EntityLockRequested(now, id, List.copyOf(l.getLockSetList()), orNull(l.getCriticalSectionId()));
+            }
+            case ENTITYUNLOCKSENT -> {
+                var u = m.getEntityUnlockSent();
+                yield new HistoryEvent.EntityUnlockSent(now, id, u.hasTargetInstanceId()
+                        ? List.of(u.getTargetInstanceId().getValue()) : List.of(), orNull(u.getCriticalSectionId()));
+            }
+            case ENTITYMESSAGETYPE_NOT_SET -> null;
+        };
+    }
+
+    private static String orNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+
+    private static String target(boolean present, StringValue value) {
+        return present && !value.getValue().isEmpty() ? value.getValue() : null;
     }
 
     private static HistoryEvent.ExecutionCompleted unsupported(Instant now, String what) {
