@@ -57,7 +57,7 @@ public final class ProtocolMapping {
         return b.build();
     }
 
-    static List<OrchestratorService.HistoryEvent> events(String instanceId, List<HistoryEvent> events) {
+    public static List<OrchestratorService.HistoryEvent> events(String instanceId, List<HistoryEvent> events) {
         List<OrchestratorService.HistoryEvent> out = new ArrayList<>(events.size() * 2);
         for (HistoryEvent e : events) {
             if (runsCode(e)) {
