@@ -129,6 +129,8 @@ class SidecarHubRpcsTest {
                     RAN.computeIfAbsent(label, k -> ConcurrentHashMap.newKeySet()).add(ctx.getInstanceId());
                     ctx.complete(ctx.callActivity("HubLabel", ctx.getInput(String.class), String.class).await());
                 }))
+                .addOrchestration(orchestration("HubWait", ctx -> ctx.complete(
+                        label + ":" + ctx.waitForExternalEvent("go", String.class).await())))
                 .addActivity(activity("HubLabel", ctx -> label + ":" + ctx.getInput(String.class)))
                 .build();
         w.start();
@@ -221,6 +223,118 @@ class SidecarHubRpcsTest {
         // The hub is untouched: it still runs instances.
         String id = clientB.scheduleNewOrchestrationInstance("HubEcho", "after");
         assertEquals("B:after", clientB.waitForInstanceCompletion(id, WAIT, true).readOutputAs(String.class));
+    }
+
+    @Test
+    void theIdReusePolicyDecidesWhatAStartOfAnExistingIdDoes() throws Exception {
+        var stub = stub(channel);
+        String id = newId("reuse");
+        stub.startInstance(start(id, null));
+        String first = awaitRunning(stub, id);
+
+        // Running is listed with ERROR: refused; with IGNORE: the same instance answers, nothing starts.
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> stub.startInstance(
+                start(id, policy(OrchestratorService.CreateOrchestrationAction.ERROR,
+                        OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_RUNNING))));
+        assertEquals(Status.Code.ALREADY_EXISTS, refused.getStatus().getCode(), refused::toString);
+        assertEquals(id, stub.startInstance(start(id, policy(OrchestratorService.CreateOrchestrationAction.IGNORE,
+                OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_RUNNING))).getInstanceId());
+        assertEquals(first, state(stub, id).getExecutionId().getValue());
+        // Running not listed: refused whatever the action.
+        StatusRuntimeException notListed = assertThrows(StatusRuntimeException.class, () -> stub.startInstance(
+                start(id, policy(OrchestratorService.CreateOrchestrationAction.TERMINATE,
+                        OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED))));
+        assertEquals(Status.Code.ALREADY_EXISTS, notListed.getStatus().getCode(), notListed::toString);
+
+        // TERMINATE with Running listed: the running instance is terminated and a new execution starts.
+        stub.startInstance(start(id, policy(OrchestratorService.CreateOrchestrationAction.TERMINATE,
+                OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_RUNNING)));
+        Conditions.await("a new execution runs", WAIT, () -> {
+            var s = state(stub, id);
+            return s.getOrchestrationStatus() == OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_RUNNING
+                    && !s.getExecutionId().getValue().equals(first);
+        });
+        clientA.raiseEvent(id, "go", "now");
+        OrchestrationMetadata done = clientA.waitForInstanceCompletion(id, WAIT, true);
+        assertEquals("A:now", done.readOutputAs(String.class));
+
+        // Completed, with a policy that lists only Running: refused (without a policy it would be replaced).
+        StatusRuntimeException completed = assertThrows(StatusRuntimeException.class, () -> stub.startInstance(
+                start(id, policy(OrchestratorService.CreateOrchestrationAction.TERMINATE,
+                        OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_RUNNING))));
+        assertEquals(Status.Code.ALREADY_EXISTS, completed.getStatus().getCode(), completed::toString);
+        stub.startInstance(start(id, policy(OrchestratorService.CreateOrchestrationAction.TERMINATE,
+                OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED)));
+        Conditions.await("the completed instance is replaced", WAIT, () -> state(stub, id).getOrchestrationStatus()
+                == OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_RUNNING);
+        clientA.raiseEvent(id, "go", "again");
+        assertEquals("A:again", clientA.waitForInstanceCompletion(id, WAIT, true).readOutputAs(String.class));
+    }
+
+    @Test
+    void versionAndTagsAreKeptWithTheInstance() throws Exception {
+        var hubBStub = stub(withHub(channel, hubB.hub));
+        String id = newId("tagged");
+        hubBStub.startInstance(OrchestratorService.CreateInstanceRequest.newBuilder().setInstanceId(id)
+                .setName("HubEcho").setInput(StringValue.of("\"t\"")).setVersion(StringValue.of("2.1"))
+                .putTags("team", "orders").putTags("tier", "gold").build());
+        assertEquals("B:t", clientB.waitForInstanceCompletion(id, WAIT, true).readOutputAs(String.class));
+        Map<String, String> tags = Map.of("team", "orders", "tier", "gold");
+
+        var state = state(hubBStub, id);
+        assertEquals("2.1", state.getVersion().getValue());
+        assertEquals(tags, state.getTagsMap());
+        var listed = hubBStub.queryInstances(OrchestratorService.QueryInstancesRequest.newBuilder().setQuery(
+                OrchestratorService.InstanceQuery.newBuilder().setInstanceIdPrefix(StringValue.of(id))).build());
+        assertEquals(1, listed.getOrchestrationStateCount());
+        assertEquals("2.1", listed.getOrchestrationState(0).getVersion().getValue());
+        assertEquals(tags, listed.getOrchestrationState(0).getTagsMap());
+        // The ExecutionStarted event (that of the work items too) carries them.
+        List<OrchestratorService.HistoryEvent> events = new ArrayList<>();
+        hubBStub.streamInstanceHistory(OrchestratorService.StreamInstanceHistoryRequest.newBuilder().setInstanceId(id)
+                .build()).forEachRemaining(chunk -> events.addAll(chunk.getEventsList()));
+        var started = events.stream().filter(OrchestratorService.HistoryEvent::hasExecutionStarted).findFirst()
+                .orElseThrow().getExecutionStarted();
+        assertEquals("2.1", started.getVersion().getValue());
+        assertEquals(tags, started.getTagsMap());
+
+        // The Java SDK's client sends a version (it has no tags); an instance started without either shows none.
+        String sdkStarted = clientB.scheduleNewOrchestrationInstance("HubEcho",
+                new NewOrchestrationInstanceOptions().setInstanceId(newId("sdk-version")).setInput("v").setVersion("3"));
+        clientB.waitForInstanceCompletion(sdkStarted, WAIT, false);
+        assertEquals("3", state(hubBStub, sdkStarted).getVersion().getValue());
+        String plain = clientB.scheduleNewOrchestrationInstance("HubEcho", "p");
+        clientB.waitForInstanceCompletion(plain, WAIT, false);
+        assertTrue(!state(hubBStub, plain).hasVersion() && state(hubBStub, plain).getTagsCount() == 0);
+    }
+
+    private static OrchestratorService.CreateInstanceRequest start(String id,
+                                                                   OrchestratorService.OrchestrationIdReusePolicy policy) {
+        var b = OrchestratorService.CreateInstanceRequest.newBuilder().setInstanceId(id).setName("HubWait");
+        if (policy != null) {
+            b.setOrchestrationIdReusePolicy(policy);
+        }
+        return b.build();
+    }
+
+    private static OrchestratorService.OrchestrationIdReusePolicy policy(
+            OrchestratorService.CreateOrchestrationAction action, OrchestratorService.OrchestrationStatus... statuses) {
+        return OrchestratorService.OrchestrationIdReusePolicy.newBuilder().setAction(action)
+                .addAllOperationStatus(List.of(statuses)).build();
+    }
+
+    private static OrchestratorService.OrchestrationState state(
+            TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub stub, String id) {
+        return stub.getInstance(OrchestratorService.GetInstanceRequest.newBuilder().setInstanceId(id).build())
+                .getOrchestrationState();
+    }
+
+    /** Waits until the instance runs; its execution ID. */
+    private static String awaitRunning(TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub stub, String id)
+            throws Exception {
+        Conditions.await("'" + id + "' runs", WAIT, () -> state(stub, id).getOrchestrationStatus()
+                == OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_RUNNING);
+        return state(stub, id).getExecutionId().getValue();
     }
 
     static TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub stub(Channel channel) {
