@@ -79,7 +79,7 @@ public final class InstanceOperations {
      */
     public Started start(HubServices hub, String instanceId, String name, JsonNode input, Instant scheduledStart,
                          String callbackUrl, TraceContext trace) throws InterruptedException, PublishException {
-        return start(hub, instanceId, name, input, scheduledStart, callbackUrl, trace, null);
+        return start(hub, instanceId, name, input, scheduledStart, callbackUrl, trace, null, null, null);
     }
 
     /**
@@ -88,12 +88,14 @@ public final class InstanceOperations {
      * instance is terminated by a record written just before the start, on the same partition: the node ends it, then
      * takes the start as the start of an ended instance's ID.
      *
+     * @param version the orchestration's version (null: none), kept with the instance
+     * @param tags    tags kept with the instance (null or empty: none)
      * @return the started instance; with {@link IdReusePolicy.Action#IGNORE} the existing one, whose ack is null
      * @throws ApiException as the other start, and 409 for an instance the policy does not let this start replace
      */
     public Started start(HubServices hub, String instanceId, String name, JsonNode input, Instant scheduledStart,
-                         String callbackUrl, TraceContext trace, IdReusePolicy reuse)
-            throws InterruptedException, PublishException {
+                         String callbackUrl, TraceContext trace, IdReusePolicy reuse, String version,
+                         Map<String, String> tags) throws InterruptedException, PublishException {
         checkStart(name, instanceId);
         ReadViews views = hub.views();
         ReentrantLock lock = hub.lockStart(instanceId);
@@ -115,7 +117,7 @@ public final class InstanceOperations {
                 }
             }
             StartOrchestration start = new StartOrchestration(instanceId, name, input, null, scheduledStart,
-                    Instant.now(), callbackUrl, trace);
+                    Instant.now(), callbackUrl, trace, version, tags);
             RecordMetadata ack;
             if (terminateFirst) {
                 List<RecordMetadata> acks = hub.publisher().publishAll(List.of(new TerminateOrchestration(instanceId,

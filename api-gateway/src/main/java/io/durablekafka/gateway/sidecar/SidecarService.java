@@ -138,8 +138,9 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
     // ---- instances ----
 
     /**
-     * Scheduled starts are kept, and the ID reuse policy applied ({@link IdReusePolicy}); {@code executionId} is
-     * not (see docs/sdk-workers.md). Without a policy, a start of an active instance's ID is ALREADY_EXISTS.
+     * Scheduled starts, {@code version} and {@code tags} are kept, and the ID reuse policy applied
+     * ({@link IdReusePolicy}); {@code executionId} is not (see docs/sdk-workers.md). Without a policy, a start of an
+     * active instance's ID is ALREADY_EXISTS.
      */
     @Override
     public void startInstance(CreateInstanceRequest request, StreamObserver<CreateInstanceResponse> responses) {
@@ -148,7 +149,9 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
             var started = instances.start(hub, instanceId, request.getName(),
                     SidecarMessages.payload(request.hasInput(), request.getInput(), "input"),
                     SidecarMessages.instant(request.hasScheduledStartTimestamp(), request.getScheduledStartTimestamp()),
-                    null, null, reusePolicy(request));
+                    null, null, reusePolicy(request),
+                    request.hasVersion() && !request.getVersion().getValue().isEmpty() ? request.getVersion().getValue() : null,
+                    request.getTagsMap());
             return CreateInstanceResponse.newBuilder().setInstanceId(started.instanceId()).build();
         });
     }

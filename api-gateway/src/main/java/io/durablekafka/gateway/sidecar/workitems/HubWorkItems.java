@@ -55,7 +55,13 @@ public final class HubWorkItems implements WorkItemRpcs, AutoCloseable {
         Properties kafka = new Properties();
         kafka.putAll(options.kafkaOverrides());
         kafka.put("bootstrap.servers", options.bootstrapServers());
-        return new HubWorkItems(topics -> new SdkWorkers(kafka, topics));
+        return new HubWorkItems(topics -> {
+            Properties hubKafka = new Properties();
+            hubKafka.putAll(kafka);
+            // One client ID per hub: Kafka registers its clients' metrics under their IDs.
+            hubKafka.putIfAbsent("client.id", "dk-gateway-sdk-relay-" + topics.taskHub());
+            return new SdkWorkers(hubKafka, topics);
+        });
     }
 
     /** Workers connected now, to every hub. */

@@ -88,6 +88,12 @@ public final class ProtocolMapping {
                 var started = OrchestratorService.ExecutionStartedEvent.newBuilder().setName(s.name())
                         .setOrchestrationInstance(instance(instanceId, s.executionId()));
                 text(s.input()).ifPresent(started::setInput);
+                if (s.version() != null) {
+                    started.setVersion(StringValue.of(s.version()));
+                }
+                if (s.tags() != null) {
+                    started.putAllTags(s.tags());
+                }
                 if (s.parentInstanceId() != null) {
                     started.setParentInstance(OrchestratorService.ParentInstanceInfo.newBuilder()
                             .setTaskScheduledId(s.parentTaskId() == null ? -1 : s.parentTaskId())
