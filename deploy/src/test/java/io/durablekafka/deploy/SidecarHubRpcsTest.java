@@ -131,6 +131,14 @@ class SidecarHubRpcsTest {
                 }))
                 .addOrchestration(orchestration("HubWait", ctx -> ctx.complete(
                         label + ":" + ctx.waitForExternalEvent("go", String.class).await())))
+                .addOrchestration(orchestration("HubAgain", ctx -> {
+                    int n = ctx.getInput(Integer.class);
+                    if (n < 1) {
+                        ctx.continueAsNew(n + 1);
+                    } else {
+                        ctx.complete(n);
+                    }
+                }))
                 .addActivity(activity("HubLabel", ctx -> label + ":" + ctx.getInput(String.class)))
                 .build();
         w.start();
@@ -297,6 +305,15 @@ class SidecarHubRpcsTest {
                 .orElseThrow().getExecutionStarted();
         assertEquals("2.1", started.getVersion().getValue());
         assertEquals(tags, started.getTagsMap());
+
+        // A continue-as-new keeps them.
+        String again = newId("again");
+        hubBStub.startInstance(OrchestratorService.CreateInstanceRequest.newBuilder().setInstanceId(again)
+                .setName("HubAgain").setInput(StringValue.of("0")).setVersion(StringValue.of("2.1"))
+                .putAllTags(tags).build());
+        assertEquals(1, clientB.waitForInstanceCompletion(again, WAIT, true).readOutputAs(Integer.class));
+        assertEquals("2.1", state(hubBStub, again).getVersion().getValue());
+        assertEquals(tags, state(hubBStub, again).getTagsMap());
 
         // The Java SDK's client sends a version (it has no tags); an instance started without either shows none.
         String sdkStarted = clientB.scheduleNewOrchestrationInstance("HubEcho",
