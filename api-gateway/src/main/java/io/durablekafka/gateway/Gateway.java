@@ -188,7 +188,7 @@ public final class Gateway implements AutoCloseable {
                     options.bindHost(), baseUrl);
             if (sidecar.enabled()) {
                 sidecarServer = SidecarServer.start(new SidecarService(instances.operations(), entities.operations(),
-                        sidecar.workItems()), new SidecarCalls(hubs), options.bindHost(), sidecar.port(),
+                        sidecar.workItems(), admin), new SidecarCalls(hubs), options.bindHost(), sidecar.port(),
                         options.maxBodyBytes());
                 resources.push(sidecarServer);
                 LOG.info("gateway serving the Durable Task gRPC protocol on port {}, {}", sidecarServer.port(),

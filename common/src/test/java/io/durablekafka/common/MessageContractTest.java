@@ -64,6 +64,39 @@ class MessageContractTest {
         assertTrue(e.input().asBoolean());
     }
 
+    /** Contract 6: a start's version and tags, optional on the start and on the status, kept in the store. */
+    @Test
+    void versionAndTagsAreOptionalAndOldRecordsStillRead() {
+        String tagged = """
+                {"type":"StartOrchestration","v":1,"instanceId":"o-1","name":"Hello","input":null,"version":"2.1","tags":{"team":"orders"}}""";
+        var start = assertInstanceOf(StartOrchestration.class, JsonSerde.of(OrchestrationMessage.class)
+                .deserialize("t", tagged.getBytes(StandardCharsets.UTF_8)));
+        assertEquals("2.1", start.version());
+        assertEquals(java.util.Map.of("team", "orders"), start.tags());
+        StartOrchestration plain = StartOrchestration.of("o-2", "Hello", null);
+        assertNull(plain.version());
+        assertNull(plain.tags());
+        assertTrue(!tree(plain).has("version") && !tree(plain).has("tags"));
+
+        Instant t = Instant.parse("2026-12-02T06:00:00Z");
+        // An instance record as nodes before contract 6 wrote it (no version, no tags) and one with both.
+        var old = new io.durablekafka.common.store.InstanceState("o-1", "Hello", "e1", RuntimeStatus.Running, null, null,
+                null, null, t, t, 1, null, null, null, 5, null, RuntimeStatus.Running, 1, null, null, null);
+        var decodedOld = io.durablekafka.common.store.StoreCodec.decodeInstance(
+                io.durablekafka.common.store.StoreCodec.encodeInstance(old));
+        assertNull(decodedOld.version());
+        assertNull(decodedOld.tags());
+        assertTrue(!tree(decodedOld.toStatus()).has("version") && !tree(decodedOld.toStatus()).has("tags"));
+        var withTags = new io.durablekafka.common.store.InstanceState("o-1", "Hello", "e1", RuntimeStatus.Running, null,
+                null, null, null, t, t, 1, null, null, null, 5, null, RuntimeStatus.Running, 1, null, null, null, "2.1",
+                java.util.Map.of("team", "orders"));
+        var decoded = io.durablekafka.common.store.StoreCodec.decodeInstance(
+                io.durablekafka.common.store.StoreCodec.encodeInstance(withTags));
+        assertEquals("2.1", decoded.toStatus().version());
+        assertEquals(java.util.Map.of("team", "orders"), decoded.toStatus().tags());
+        assertEquals("orders", tree(decoded.toStatus()).path("tags").path("team").asText());
+    }
+
     @Test
     void messagesRoundTripThroughTheSerde() {
         JsonSerde<OrchestrationMessage> serde = JsonSerde.of(OrchestrationMessage.class);

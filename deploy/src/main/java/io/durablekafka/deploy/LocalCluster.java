@@ -67,7 +67,7 @@ public final class LocalCluster implements AutoCloseable {
         OrchestratorNode node = null;
         ActivityWorker worker = null;
         Gateway gateway = null;
-        io.durablekafka.gateway.sidecar.workitems.SdkWorkers sdkWorkers = null;
+        io.durablekafka.gateway.sidecar.workitems.HubWorkItems sdkWorkers = null;
         try {
             node = new OrchestratorNode(nodeOptions, registry, observability).start();
             worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry, observability);
@@ -84,7 +84,7 @@ public final class LocalCluster implements AutoCloseable {
             }
             if (nodeOptions.engine().sdkWorkers()) {
                 // The same switch that makes the node hand unknown orchestrations to SDK workers relays them here.
-                sdkWorkers = io.durablekafka.gateway.sidecar.workitems.SdkWorkers.forGateway(g);
+                sdkWorkers = io.durablekafka.gateway.sidecar.workitems.HubWorkItems.forGateway(g);
                 sidecar = sidecar.withWorkItems(sdkWorkers);
             }
             gateway.withSidecar(sidecar).start();

@@ -43,7 +43,7 @@ public final class Role implements AutoCloseable {
         Observability observability = Observability.forProcess(TracingSetup.fromEnvironment(role));
         AutoCloseable running = null;
         ManagementServer management = null;
-        io.durablekafka.gateway.sidecar.workitems.SdkWorkers sdkRelay = null;
+        io.durablekafka.gateway.sidecar.workitems.HubWorkItems sdkRelay = null;
         try {
             switch (role) {
                 case "node" -> {
@@ -70,7 +70,7 @@ public final class Role implements AutoCloseable {
                     if (Boolean.parseBoolean(settings.find(NodeOptions.SDK_WORKERS).orElse("false"))) {
                         // The hub's SDK workers: any orchestration name, work items relayed (docs/sdk-workers.md).
                         options = options.withKnownOrchestrations(java.util.Set.of());
-                        sdkRelay = io.durablekafka.gateway.sidecar.workitems.SdkWorkers.forGateway(options);
+                        sdkRelay = io.durablekafka.gateway.sidecar.workitems.HubWorkItems.forGateway(options);
                         sidecar = sidecar.withWorkItems(sdkRelay);
                     }
                     running = new Gateway(options, observability,

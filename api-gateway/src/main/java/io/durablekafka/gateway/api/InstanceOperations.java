@@ -79,13 +79,53 @@ public final class InstanceOperations {
      */
     public Started start(HubServices hub, String instanceId, String name, JsonNode input, Instant scheduledStart,
                          String callbackUrl, TraceContext trace) throws InterruptedException, PublishException {
+        return start(hub, instanceId, name, input, scheduledStart, callbackUrl, trace, null, null, null);
+    }
+
+    /**
+     * As {@link #start(HubServices, String, String, JsonNode, Instant, String, TraceContext)}, with what to do when an
+     * instance of that ID exists ({@code reuse}; null: the rule book's refusal of an active one). A replaced active
+     * instance is terminated by a record written just before the start, on the same partition: the node ends it, then
+     * takes the start as the start of an ended instance's ID.
+     *
+     * @param version the orchestration's version (null: none), kept with the instance
+     * @param tags    tags kept with the instance (null or empty: none)
+     * @return the started instance; with {@link IdReusePolicy.Action#IGNORE} the existing one, whose ack is null
+     * @throws ApiException as the other start, and 409 for an instance the policy does not let this start replace
+     */
+    public Started start(HubServices hub, String instanceId, String name, JsonNode input, Instant scheduledStart,
+                         String callbackUrl, TraceContext trace, IdReusePolicy reuse, String version,
+                         Map<String, String> tags) throws InterruptedException, PublishException {
         checkStart(name, instanceId);
         ReadViews views = hub.views();
         ReentrantLock lock = hub.lockStart(instanceId);
         try {
-            CommandRefusals.check(InstanceCommand.START, instanceId, views.find(instanceId).orElse(null));
-            RecordMetadata ack = hub.publisher().publish(new StartOrchestration(instanceId, name, input, null,
-                    scheduledStart, Instant.now(), callbackUrl, trace), trace);
+            InstanceView existing = views.find(instanceId).orElse(null);
+            boolean terminateFirst = false;
+            if (reuse == null || existing == null) {
+                CommandRefusals.check(InstanceCommand.START, instanceId, existing);
+            } else {
+                RuntimeStatus status = existing.runtimeStatus();
+                switch (reuse.decide(status)) {
+                    case ERROR -> throw new ApiException(409, "InstanceAlreadyExists", "An instance with ID '"
+                            + instanceId + "' already exists and is " + status + "; the ID reuse policy lets a start "
+                            + "replace only instances that are " + reuse.statuses() + ".");
+                    case IGNORE -> {
+                        return new Started(instanceId, null);
+                    }
+                    case TERMINATE -> terminateFirst = status == null || !status.isTerminal();
+                }
+            }
+            StartOrchestration start = new StartOrchestration(instanceId, name, input, null, scheduledStart,
+                    Instant.now(), callbackUrl, trace, version, tags);
+            RecordMetadata ack;
+            if (terminateFirst) {
+                List<RecordMetadata> acks = hub.publisher().publishAll(List.of(new TerminateOrchestration(instanceId,
+                        "Replaced by a new start of the same instance ID (ID reuse policy)."), start), trace);
+                ack = acks.getLast();
+            } else {
+                ack = hub.publisher().publish(start, trace);
+            }
             if (!views.awaitConsumed(new TopicPartition(ack.topic(), ack.partition()), ack.offset(), barrierTimeout)) {
                 LOG.warn("the views of hub {} did not see the start of '{}' ({}-{}@{}) within {}", hub.name(),
                         instanceId, ack.topic(), ack.partition(), ack.offset(), barrierTimeout);

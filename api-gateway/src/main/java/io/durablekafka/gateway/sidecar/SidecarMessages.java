@@ -57,6 +57,12 @@ final class SidecarMessages {
         if (s.parentInstanceId() != null) {
             b.setParentInstanceId(StringValue.of(s.parentInstanceId()));
         }
+        if (s.version() != null) {
+            b.setVersion(StringValue.of(s.version()));
+        }
+        if (s.tags() != null) {
+            b.putAllTags(s.tags());
+        }
         if (s.customStatus() != null && !s.customStatus().isNull()) {
             b.setCustomStatus(StringValue.of(json(s.customStatus())));
         }

@@ -41,7 +41,18 @@ import io.dapr.durabletask.implementation.protobuf.OrchestratorService.SuspendRe
 import io.dapr.durabletask.implementation.protobuf.OrchestratorService.TerminateRequest;
 import io.dapr.durabletask.implementation.protobuf.OrchestratorService.TerminateResponse;
 import io.dapr.durabletask.implementation.protobuf.OrchestratorService.WorkItem;
+import io.dapr.durabletask.implementation.protobuf.OrchestratorService.CreateTaskHubRequest;
+import io.dapr.durabletask.implementation.protobuf.OrchestratorService.CreateTaskHubResponse;
+import io.dapr.durabletask.implementation.protobuf.OrchestratorService.DeleteTaskHubRequest;
+import io.dapr.durabletask.implementation.protobuf.OrchestratorService.DeleteTaskHubResponse;
+import io.dapr.durabletask.implementation.protobuf.OrchestratorService.HistoryChunk;
+import io.dapr.durabletask.implementation.protobuf.OrchestratorService.StreamInstanceHistoryRequest;
+import io.dapr.durabletask.implementation.protobuf.OrchestratorService;
 import io.dapr.durabletask.implementation.protobuf.TaskHubSidecarServiceGrpc;
+import io.durablekafka.common.history.HistoryRecord;
+import io.durablekafka.gateway.sidecar.workitems.ProtocolMapping;
+import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
 import io.durablekafka.common.messages.RaiseEvent;
 import io.durablekafka.common.messages.ResumeOrchestration;
 import io.durablekafka.common.messages.RewindOrchestration;
@@ -52,6 +63,7 @@ import io.durablekafka.gateway.api.ApiException;
 import io.durablekafka.gateway.api.EntityApi;
 import io.durablekafka.gateway.api.EntityOperations;
 import io.durablekafka.gateway.api.HubServices;
+import io.durablekafka.gateway.api.IdReusePolicy;
 import io.durablekafka.gateway.api.InstanceApi;
 import io.durablekafka.gateway.api.InstanceIds;
 import io.durablekafka.gateway.api.InstanceOperations;
@@ -94,11 +106,15 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
     private final InstanceOperations instances;
     private final EntityOperations entities;
     private final WorkItemRpcs workItems;
+    private final TaskHubTopics hubTopics;
 
-    public SidecarService(InstanceOperations instances, EntityOperations entities, WorkItemRpcs workItems) {
+    /** @param admin the gateway's Kafka admin client (CreateTaskHub) */
+    public SidecarService(InstanceOperations instances, EntityOperations entities, WorkItemRpcs workItems,
+                          Admin admin) {
         this.instances = Objects.requireNonNull(instances, "instances");
         this.entities = Objects.requireNonNull(entities, "entities");
         this.workItems = Objects.requireNonNull(workItems, "workItems");
+        this.hubTopics = new TaskHubTopics(Objects.requireNonNull(admin, "admin"));
     }
 
     /** A client RPC's work: may block (the server runs calls on virtual threads), may refuse. */
@@ -122,8 +138,9 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
     // ---- instances ----
 
     /**
-     * Scheduled starts are kept; {@code version}, {@code tags}, {@code executionId} and an ID reuse policy are not
-     * (see docs/sdk-workers.md): a start of an active instance's ID is ALREADY_EXISTS.
+     * Scheduled starts, {@code version} and {@code tags} are kept, and the ID reuse policy applied
+     * ({@link IdReusePolicy}); {@code executionId} is not (see docs/sdk-workers.md). Without a policy, a start of an
+     * active instance's ID is ALREADY_EXISTS.
      */
     @Override
     public void startInstance(CreateInstanceRequest request, StreamObserver<CreateInstanceResponse> responses) {
@@ -132,9 +149,27 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
             var started = instances.start(hub, instanceId, request.getName(),
                     SidecarMessages.payload(request.hasInput(), request.getInput(), "input"),
                     SidecarMessages.instant(request.hasScheduledStartTimestamp(), request.getScheduledStartTimestamp()),
-                    null, null);
+                    null, null, reusePolicy(request),
+                    request.hasVersion() && !request.getVersion().getValue().isEmpty() ? request.getVersion().getValue() : null,
+                    request.getTagsMap());
             return CreateInstanceResponse.newBuilder().setInstanceId(started.instanceId()).build();
         });
+    }
+
+    /** The request's ID reuse policy; none, or one listing no status, leaves the rule book's (null). */
+    private static IdReusePolicy reusePolicy(CreateInstanceRequest request) {
+        if (!request.hasOrchestrationIdReusePolicy()
+                || request.getOrchestrationIdReusePolicy().getOperationStatusCount() == 0) {
+            return null;
+        }
+        var policy = request.getOrchestrationIdReusePolicy();
+        IdReusePolicy.Action action = switch (policy.getAction()) {
+            case ERROR -> IdReusePolicy.Action.ERROR;
+            case IGNORE -> IdReusePolicy.Action.IGNORE;
+            case TERMINATE -> IdReusePolicy.Action.TERMINATE;
+            case UNRECOGNIZED -> throw SidecarErrors.invalid("orchestrationIdReusePolicy holds an unknown action number.");
+        };
+        return new IdReusePolicy(SidecarMessages.statuses(policy.getOperationStatusList()), action);
     }
 
     @Override
@@ -336,6 +371,83 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
             }
             return PurgeInstancesResponse.newBuilder().setDeletedInstanceCount(deleted)
                     .setIsComplete(com.google.protobuf.BoolValue.of(true)).build();
+        });
+    }
+
+    /**
+     * The stored history of the instance's current execution (the one the HTTP API's {@code showHistory} shows), as
+     * the protocol's events in the order and form of a work item's past events ({@link ProtocolMapping#events}), in
+     * chunks of at most {@value #HISTORY_CHUNK_BYTES} bytes. Earlier executions' histories are not kept (continue-as-new
+     * and reuse of an ID drop them): an {@code executionId} other than the current one is NOT_FOUND, as is an
+     * unknown instance.
+     */
+    @Override
+    public void streamInstanceHistory(StreamInstanceHistoryRequest request, StreamObserver<HistoryChunk> responses) {
+        List<OrchestratorService.HistoryEvent> events;
+        try {
+            HubServices hub = SidecarCalls.hub();
+            if (EntityInstanceId.isEntityId(request.getInstanceId())) {
+                throw Status.NOT_FOUND.withDescription("InstanceNotFound: '" + request.getInstanceId() + "' names a "
+                        + "durable entity, which has no orchestration history.").asRuntimeException();
+            }
+            InstanceView view = instances.require(hub, request.getInstanceId()); // unknown: NOT_FOUND
+            String executionId = view.status().executionId();
+            if (request.hasExecutionId() && !request.getExecutionId().getValue().isEmpty()
+                    && !request.getExecutionId().getValue().equals(executionId)) {
+                throw Status.NOT_FOUND.withDescription("InstanceNotFound: the history of execution '"
+                        + request.getExecutionId().getValue() + "' of '" + request.getInstanceId() + "' is not kept "
+                        + "(the current execution is '" + executionId + "').").asRuntimeException();
+            }
+            List<HistoryRecord> records = view.isPendingStart() ? List.of()
+                    : hub.views().history(request.getInstanceId(), executionId);
+            events = ProtocolMapping.events(request.getInstanceId(), records.stream().map(HistoryRecord::event).toList());
+        } catch (Exception e) {
+            responses.onError(SidecarErrors.of(e));
+            return;
+        }
+        HistoryChunk.Builder chunk = HistoryChunk.newBuilder();
+        int bytes = 0;
+        for (OrchestratorService.HistoryEvent e : events) {
+            int size = e.getSerializedSize();
+            if (chunk.getEventsCount() > 0 && bytes + size > HISTORY_CHUNK_BYTES) {
+                responses.onNext(chunk.build());
+                chunk = HistoryChunk.newBuilder();
+                bytes = 0;
+            }
+            chunk.addEvents(e);
+            bytes += size;
+        }
+        if (chunk.getEventsCount() > 0) {
+            responses.onNext(chunk.build());
+        }
+        responses.onCompleted();
+    }
+
+    /** Far below the SDKs' default 4 MiB inbound message limit. */
+    static final int HISTORY_CHUNK_BYTES = 1 << 20;
+
+    // ---- task hubs ----
+
+    /**
+     * The call's hub exists (the gateway serves only hubs whose topics exist): makes sure every one of its topics is
+     * there ({@link TaskHubTopics}). {@code recreateIfExists} would delete it first: refused as DeleteTaskHub is.
+     */
+    @Override
+    public void createTaskHub(CreateTaskHubRequest request, StreamObserver<CreateTaskHubResponse> responses) {
+        answer(responses, hub -> {
+            if (request.getRecreateIfExists()) {
+                throw TaskHubTopics.deleteRefused(hub.name(), "CreateTaskHub with recreateIfExists").asRuntimeException();
+            }
+            hubTopics.ensure(hub.topics());
+            return CreateTaskHubResponse.getDefaultInstance();
+        });
+    }
+
+    /** Refused with FAILED_PRECONDITION: see {@link TaskHubTopics}. */
+    @Override
+    public void deleteTaskHub(DeleteTaskHubRequest request, StreamObserver<DeleteTaskHubResponse> responses) {
+        answer(responses, hub -> {
+            throw TaskHubTopics.deleteRefused(hub.name(), "DeleteTaskHub").asRuntimeException();
         });
     }
 

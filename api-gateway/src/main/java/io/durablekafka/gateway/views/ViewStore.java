@@ -553,7 +553,8 @@ public final class ViewStore implements AutoCloseable {
         Instant created = start.requestedTime();
         InstanceStatus synthetic = new InstanceStatus(instanceId, start.name(), null, RuntimeStatus.Pending,
                 start.input(), null, null, null, created, created,
-                start.parent() == null ? null : start.parent().instanceId(), 0, pending.offset());
+                start.parent() == null ? null : start.parent().instanceId(), 0, pending.offset(), start.version(),
+                start.tags());
         return new InstanceView(synthetic, pending);
     }
 

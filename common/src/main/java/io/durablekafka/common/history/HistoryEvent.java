@@ -50,9 +50,21 @@ public sealed interface HistoryEvent {
     record OrchestratorStarted(Instant timestamp) implements HistoryEvent {
     }
 
+    /** {@code version} and {@code tags}: the start's (null: none), as the Durable Task protocol's event has them. */
     record ExecutionStarted(Instant timestamp, String name, String executionId, JsonNode input,
-                            String parentInstanceId, String parentExecutionId, Integer parentTaskId)
+                            String parentInstanceId, String parentExecutionId, Integer parentTaskId,
+                            String version, java.util.Map<String, String> tags)
             implements HistoryEvent {
+
+        public ExecutionStarted {
+            tags = tags == null || tags.isEmpty() ? null : java.util.Map.copyOf(tags);
+        }
+
+        /** Without a version or tags. */
+        public ExecutionStarted(Instant timestamp, String name, String executionId, JsonNode input,
+                                String parentInstanceId, String parentExecutionId, Integer parentTaskId) {
+            this(timestamp, name, executionId, input, parentInstanceId, parentExecutionId, parentTaskId, null, null);
+        }
     }
 
     record TaskScheduled(Instant timestamp, int taskId, String name, JsonNode input) implements HistoryEvent {

@@ -18,12 +18,27 @@ import java.time.Instant;
  *                           producers that set it are trusted
  * @param traceContext       optional (contract 4): the W3C trace context of whoever asked for the start, kept with
  *                           the instance; a record without it may carry the {@code traceparent} header instead
+ * @param version            optional (contract 6): the orchestration's version, as the Durable Task SDKs give it; kept
+ *                           with the instance (status, {@code ExecutionStarted}) and across continue-as-new
+ * @param tags               optional (contract 6): string tags kept with the instance like {@code version}; null when
+ *                           none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StartOrchestration(String instanceId, String name, JsonNode input, ParentInstance parent,
                                  Instant scheduledStartTime, Instant requestedTime, String callbackUrl,
-                                 TraceContext traceContext)
+                                 TraceContext traceContext, String version, java.util.Map<String, String> tags)
         implements OrchestrationMessage {
+
+    public StartOrchestration {
+        tags = tags == null || tags.isEmpty() ? null : java.util.Map.copyOf(tags);
+    }
+
+    /** A start without a version or tags. */
+    public StartOrchestration(String instanceId, String name, JsonNode input, ParentInstance parent,
+                              Instant scheduledStartTime, Instant requestedTime, String callbackUrl,
+                              TraceContext traceContext) {
+        this(instanceId, name, input, parent, scheduledStartTime, requestedTime, callbackUrl, traceContext, null, null);
+    }
 
     /** A start without a trace context. */
     public StartOrchestration(String instanceId, String name, JsonNode input, ParentInstance parent,
@@ -40,7 +55,7 @@ public record StartOrchestration(String instanceId, String name, JsonNode input,
     /** This start with another trace context. */
     public StartOrchestration withTraceContext(TraceContext context) {
         return new StartOrchestration(instanceId, name, input, parent, scheduledStartTime, requestedTime, callbackUrl,
-                context);
+                context, version, tags);
     }
 
     public static StartOrchestration of(String instanceId, String name, JsonNode input) {

@@ -32,6 +32,9 @@ import java.util.List;
  *                        survives restarts and continue-as-new, and notified whenever the instance ends
  * @param traceContext    the W3C trace context the instance's records carry (null: none): the start's, or the
  *                        node's span for the start when tracing is on; kept across continue-as-new and rewind
+ * @param version         the orchestration version the instance was started with (null: none); kept like
+ *                        {@code callbackUrl}
+ * @param tags            the start's tags (null: none); kept like {@code callbackUrl}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -56,7 +59,21 @@ public record InstanceState(
         long revision,
         String callbackUrl,
         TraceContext traceContext,
-        SdkWork sdkWork) {
+        SdkWork sdkWork,
+        String version,
+        java.util.Map<String, String> tags) {
+
+    /** An instance without a version or tags (records written before they existed read the same way). */
+    public InstanceState(String instanceId, String name, String executionId, RuntimeStatus status, JsonNode input,
+                         JsonNode output, JsonNode customStatus, FailureDetails failure, Instant createdTime,
+                         Instant lastUpdatedTime, long historySize, ParentInstance parent, List<HistoryEvent> deferred,
+                         List<PendingTimer> timers, long inputOffset, EntityLockState entityLock,
+                         RuntimeStatus publishedStatus, long revision, String callbackUrl, TraceContext traceContext,
+                         SdkWork sdkWork) {
+        this(instanceId, name, executionId, status, input, output, customStatus, failure, createdTime, lastUpdatedTime,
+                historySize, parent, deferred, timers, inputOffset, entityLock, publishedStatus, revision, callbackUrl,
+                traceContext, sdkWork, null, null);
+    }
 
     /** An instance without SDK work. */
     public InstanceState(String instanceId, String name, String executionId, RuntimeStatus status, JsonNode input,
@@ -93,6 +110,7 @@ public record InstanceState(
     public InstanceState {
         deferred = deferred == null ? List.of() : List.copyOf(deferred);
         timers = timers == null ? List.of() : List.copyOf(timers);
+        tags = tags == null || tags.isEmpty() ? null : java.util.Map.copyOf(tags);
     }
 
     /**
@@ -130,6 +148,7 @@ public record InstanceState(
     /** The instance as clients see it (HTTP API, {@code status} topic). */
     public InstanceStatus toStatus() {
         return new InstanceStatus(instanceId, name, executionId, status, input, output, customStatus, failure,
-                createdTime, lastUpdatedTime, parent == null ? null : parent.instanceId(), historySize, inputOffset);
+                createdTime, lastUpdatedTime, parent == null ? null : parent.instanceId(), historySize, inputOffset,
+                version, tags);
     }
 }

@@ -124,7 +124,7 @@ final class ExecutionSteps {
         var parent = d.parent();
         var started = new HistoryEvent.ExecutionStarted(d.now(), d.name(), d.executionId(), d.input(),
                 parent == null ? null : parent.instanceId(), parent == null ? null : parent.executionId(),
-                parent == null ? null : parent.taskId());
+                parent == null ? null : parent.taskId(), d.version(), d.tags());
         d.transitionTo(RuntimeStatus.Running);
         // Events carried over (continue-as-new) or kept (scheduled start) enter this history now: restamped, so that
         // the orchestration's clock does not go back to when they first arrived.

@@ -53,6 +53,8 @@ public final class InstanceDraft {
     private RuntimeStatus publishedStatus;
     private String callbackUrl;
     private TraceContext traceContext;
+    private String version;
+    private java.util.Map<String, String> tags;
     private InstanceState.SdkWork sdkWork;
     /** Events of the current execution already in the store (0 once the step dropped them). */
     private long storedHistorySize;
@@ -88,6 +90,8 @@ public final class InstanceDraft {
             publishedStatus = before.publishedStatus();
             callbackUrl = before.callbackUrl();
             traceContext = before.traceContext();
+            version = before.version();
+            tags = before.tags();
             sdkWork = before.sdkWork();
             storedHistorySize = before.historySize();
         } else {
@@ -153,6 +157,14 @@ public final class InstanceDraft {
 
     public TraceContext traceContext() {
         return traceContext;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public java.util.Map<String, String> tags() {
+        return tags;
     }
 
     public EntityLockState entityLock() {
@@ -284,6 +296,19 @@ public final class InstanceDraft {
     public void setCallbackUrl(String url) {
         if (!java.util.Objects.equals(callbackUrl, url)) {
             callbackUrl = url;
+            changed = true;
+        }
+    }
+
+    /**
+     * The version and tags of the instance from now on (a start sets them, nulls included; continue-as-new and rewind
+     * keep them, as the callback).
+     */
+    public void setVersionAndTags(String newVersion, java.util.Map<String, String> newTags) {
+        java.util.Map<String, String> normalized = newTags == null || newTags.isEmpty() ? null : newTags;
+        if (!java.util.Objects.equals(version, newVersion) || !java.util.Objects.equals(tags, normalized)) {
+            version = newVersion;
+            tags = normalized;
             changed = true;
         }
     }
@@ -445,7 +470,7 @@ public final class InstanceDraft {
         }
         InstanceState after = new InstanceState(instanceId, name, executionId, status, input, output, customStatus,
                 failure, createdTime, now, historySize(), parent, deferred, timers, inputOffset, entityLock, published,
-                before == null ? 1 : before.revision() + 1, callbackUrl, traceContext, sdkWork);
+                before == null ? 1 : before.revision() + 1, callbackUrl, traceContext, sdkWork, version, tags);
         List<Effect> all = new ArrayList<>(effects);
         if (publish) {
             all.add(new Effect.PublishStatus(instanceId, after.toStatus()));

@@ -47,6 +47,7 @@ final class StartHandler implements MessageHandler<StartOrchestration> {
                 s.parent(), s.requestedTime() != null ? s.requestedTime() : d.now());
         d.setCallbackUrl(s.callbackUrl());
         d.setTraceContext(s.traceContext());
+        d.setVersionAndTags(s.version(), s.tags());
         Instant at = s.scheduledStartTime();
         if (at != null && at.isAfter(d.now())) {
             d.armTimer(SCHEDULED_START_TIMER, at);

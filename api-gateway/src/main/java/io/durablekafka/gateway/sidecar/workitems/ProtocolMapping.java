@@ -80,6 +80,11 @@ public final class ProtocolMapping {
         return b.build();
     }
 
+    /** A whole history in the protocol's form, as a work item's past events (StreamInstanceHistory). */
+    public static List<OrchestratorService.HistoryEvent> events(String instanceId, List<HistoryEvent> events) {
+        return events(instanceId, events, correlationIds(events, List.of()));
+    }
+
     static List<OrchestratorService.HistoryEvent> events(String instanceId, List<HistoryEvent> events,
                                                         Map<Integer, String> ids) {
         List<OrchestratorService.HistoryEvent> out = new ArrayList<>(events.size() * 2);
@@ -118,6 +123,12 @@ public final class ProtocolMapping {
                 var started = OrchestratorService.ExecutionStartedEvent.newBuilder().setName(s.name())
                         .setOrchestrationInstance(instance(instanceId, s.executionId()));
                 text(s.input()).ifPresent(started::setInput);
+                if (s.version() != null) {
+                    started.setVersion(StringValue.of(s.version()));
+                }
+                if (s.tags() != null) {
+                    started.putAllTags(s.tags());
+                }
                 if (s.parentInstanceId() != null) {
                     started.setParentInstance(OrchestratorService.ParentInstanceInfo.newBuilder()
                             .setTaskScheduledId(s.parentTaskId() == null ? -1 : s.parentTaskId())

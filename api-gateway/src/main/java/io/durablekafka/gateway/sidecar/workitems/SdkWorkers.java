@@ -108,14 +108,6 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
         relay.start();
     }
 
-    /** The relay of a gateway's default task hub, with the gateway's Kafka settings. */
-    public static SdkWorkers forGateway(io.durablekafka.gateway.GatewayOptions options) {
-        Properties kafka = new Properties();
-        kafka.putAll(options.kafkaOverrides());
-        kafka.put("bootstrap.servers", options.bootstrapServers());
-        return new SdkWorkers(kafka, options.topics());
-    }
-
     /** Workers connected now. */
     public int connectedWorkers() {
         return streams.size();
