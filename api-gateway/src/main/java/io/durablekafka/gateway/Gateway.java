@@ -183,7 +183,7 @@ public final class Gateway implements AutoCloseable {
             // Closed before the server stops, so open streams end cleanly instead of being cut.
             resources.push(streams);
             port = http.start(options.bindHost(), options.port());
-            baseUrl = options.publicBaseUrl() != null ? options.publicBaseUrl() : "http://localhost:" + port;
+            baseUrl = options.publicBaseUrl() != null ? options.publicBaseUrl() : "http://" + options.bindHost().urlHost() + ":" + port;
             LOG.info("gateway of task hub(s) {} listening on port {}, {} ({})", options.taskHubs(), port,
                     options.bindHost(), baseUrl);
             if (sidecar.enabled()) {

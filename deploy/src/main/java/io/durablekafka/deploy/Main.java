@@ -117,7 +117,7 @@ public final class Main {
         System.out.println("  orchestrations: " + registry.orchestrationNames());
         System.out.println("  metrics:        " + cluster.baseUrl() + "/metrics (probes: /healthz, /readyz)");
         if (cluster.grpcPort() >= 0) {
-            System.out.println("  gRPC (SDKs):    localhost:" + cluster.grpcPort()
+            System.out.println("  gRPC (SDKs):    " + host.urlHost() + ":" + cluster.grpcPort()
                     + " (Durable Task SDK clients, TaskHubSidecarService; docs/sdk-workers.md)");
         }
         System.out.println("  webhook secret: " + cluster.webhookSecret() + " (completion callbacks, ?callbackUrl=)");

@@ -1,5 +1,6 @@
 package io.durablekafka.deploy;
 
+import io.durablekafka.common.config.BindHost;
 import io.durablekafka.common.config.Settings;
 import io.durablekafka.common.observability.ProbeResponses;
 import io.durablekafka.gateway.GatewayOptions;
@@ -34,12 +35,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProcessCluster implements AutoCloseable {
 
-    /** One child process: its role, name, the port it listens on and its log. */
-    public record Child(String role, String name, int port, Path log, Process process) {
+    /** One child process: its role, name, the host and port it is reached on, and its log. */
+    public record Child(String role, String name, String host, int port, Path log, Process process) {
 
         /** The gateway's base URL, or the node's or worker's management URL. */
         public String url() {
-            return "http://localhost:" + port;
+            return "http://" + host + ":" + port;
         }
     }
 
@@ -182,7 +183,9 @@ public final class ProcessCluster implements AutoCloseable {
             if (environment != null) {
                 builder.environment().putAll(environment);
             }
-            return new Child(role, name, port, log, builder.start());
+            // Where its listeners bind (the same dk.bind.host as every child's): readiness is polled there.
+            String host = BindHost.fromSettings(Settings.of(dkOptions), BindHost.loopback()).urlHost();
+            return new Child(role, name, host, port, log, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }

@@ -103,6 +103,12 @@ class SecureDefaultsTest {
         assertEquals("127.0.0.1", BindHost.loopback().kafkaListenerHost());
         assertEquals("localhost", BindHost.loopback().kafkaAdvertisedHost());
         assertEquals("", BindHost.any().kafkaListenerHost());
+        // What launchers poll and print: a listener bound to one address answers there only.
+        assertEquals("localhost", BindHost.loopback().urlHost());
+        assertEquals("localhost", BindHost.any().urlHost());
+        assertEquals("127.0.0.2", new BindHost("127.0.0.2").urlHost());
+        assertEquals("127.0.0.2", new BindHost("127.0.0.2").kafkaAdvertisedHost(), "its listener is there only");
+        assertEquals("[fe80::1]", new BindHost("fe80::1").urlHost());
         assertEquals(hasIpv6Loopback() ? 2 : 1, BindHost.loopback().addresses().size());
         assertThrows(IllegalArgumentException.class, () -> new BindHost("no-such-host.invalid").addresses());
     }

@@ -115,7 +115,7 @@ public record BindHost(String host) {
      * machine's name on every interface (other machines cannot use {@code localhost}), else the host itself.
      */
     public String kafkaAdvertisedHost() {
-        if (isLoopback()) {
+        if (LOOPBACK_NAMES.contains(host)) {
             return LOOPBACK;
         }
         if (isAny()) {
@@ -127,6 +127,18 @@ public record BindHost(String host) {
             }
         }
         return host;
+    }
+
+    /**
+     * The host of a URL by which a client on this machine reaches a listener bound here: {@code localhost} for
+     * loopback (both of its addresses are bound) and for every interface, else the host itself (an IPv6 literal in brackets). A listener bound to one
+     * other address does not answer on {@code localhost}.
+     */
+    public String urlHost() {
+        if (LOOPBACK_NAMES.contains(host) || isAny()) {
+            return LOOPBACK;
+        }
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /** Opens one listener on an address and port. */
