@@ -259,6 +259,30 @@ class SdkEntityEngineTest {
     }
 
     @Test
+    void entityRecordsKeepTheirSdkWorkAndOldRecordsStillRead() throws Exception {
+        // A record of before SDK entities: the same fields, no sdkWork (written as a plain map, as Smile).
+        var old = new java.util.LinkedHashMap<String, Object>();
+        old.put("entityId", JS);
+        old.put("state", 4);
+        old.put("releasedLocks", List.of());
+        old.put("operationCount", 2);
+        old.put("inputOffset", 9);
+        old.put("queueHead", 10);
+        byte[] smile = new com.fasterxml.jackson.dataformat.smile.databind.SmileMapper().writeValueAsBytes(old);
+        byte[] value = new byte[smile.length + 1];
+        value[0] = io.durablekafka.common.store.StoreCodec.FORMAT;
+        System.arraycopy(smile, 0, value, 1, smile.length);
+        EntityState read = io.durablekafka.common.store.StoreCodec.decodeEntity(value);
+        assertEquals(json(4), read.state());
+        assertEquals(10, read.queueHead());
+        assertNull(read.sdkWork());
+
+        EntityState withWork = read.withSdkWork(new EntityState.SdkWork(3, List.of(7L, 8L), T0));
+        assertEquals(withWork, io.durablekafka.common.store.StoreCodec.decodeEntity(
+                io.durablekafka.common.store.StoreCodec.encodeEntity(withWork)));
+    }
+
+    @Test
     void entitiesTheRegistryKnowsStillRunInProcess() {
         IntStream.range(0, 3).forEach(i -> receive(signal(TestEntities.COUNTER, "add", 2)));
         drainSignals();
