@@ -15,9 +15,9 @@ import io.dapr.durabletask.implementation.protobuf.OrchestratorService.Orchestra
 import io.dapr.durabletask.implementation.protobuf.OrchestratorService.WorkItem;
 import io.durablekafka.common.messages.AbandonEntityWork;
 import io.durablekafka.common.messages.AbandonOrchestratorWork;
-import io.durablekafka.common.messages.EntityWorkItem;
 import io.durablekafka.common.messages.ActivityRequest;
 import io.durablekafka.common.messages.CompleteTask;
+import io.durablekafka.common.messages.EntityWorkItem;
 import io.durablekafka.common.messages.FailTask;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.messages.OrchestratorWorkItem;
@@ -65,8 +65,9 @@ import org.slf4j.LoggerFactory;
  * offset is committed once its item is answered (or given up): a gateway that dies leaves its unanswered items to the
  * next owner of the partition. A worker that disconnects leaves its activities to the other streams (or the next one to
  * connect) and its orchestrator and entity work items abandoned ({@link AbandonOrchestratorWork},
- * {@link AbandonEntityWork}): the node issues them again at once. Whatever is lost anyway (a gateway dying with answers unsent) is issued again by the node at the work item's
- * deadline; activities are at-least-once, and the node ignores duplicate results and stale answers.
+ * {@link AbandonEntityWork}): the node issues them again at once. Whatever is lost anyway (a gateway dying with
+ * answers unsent) is issued again by the node at the work item's deadline; activities are at-least-once, and the node
+ * ignores duplicate results and stale answers.
  */
 public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
 
