@@ -1,10 +1,11 @@
 // Durable entities written with the official Durable Task JavaScript SDK, run by durable-kafka (docs/sdk-workers.md,
 // "Entities"): the worker runs the entities' operations, durable-kafka keeps their queues, locks and state.
-// Usage: node counter-entity.js [host:port] [key]   (defaults localhost:4001, a random key)
+// Usage: node counter-entity.js [host:port] [key] [calls]   (defaults localhost:4001, a random key)
 //
-// It signals a counter many times (one operation of them throws), reads the state back with GetEntity, lets an
-// orchestration call the counter (CallSdkEntity, an orchestration of the cluster, when the cluster has it), and
-// has a relay entity signal another entity and start an orchestration. Prints one JSON line with what it saw.
+// It signals a counter many times (one operation of them throws), reads the state back with GetEntity, has a relay
+// entity signal another entity and start an orchestration (greet, run by this worker too), and with "calls" lets an
+// orchestration of the cluster call the counter (CallSdkEntity: DurableTaskJsEntityTest registers it in Java).
+// Prints one JSON line with what it saw.
 const { TaskHubGrpcClient, TaskHubGrpcWorker, TaskEntity, EntityInstanceId } = require("@microsoft/durabletask-js");
 
 class Counter extends TaskEntity {
@@ -46,6 +47,10 @@ class Relay extends TaskEntity {
   }
 }
 
+const greet = async function* (_ctx, name) {
+  return `hello ${name}`;
+};
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Reads an entity (gRPC GetEntity) until `done` holds for its state, for at most `seconds`.
@@ -72,10 +77,12 @@ async function callCounter(client, entity, op, input) {
 (async () => {
   const hostAddress = process.argv[2] || "localhost:4001";
   const key = process.argv[3] || `k${Date.now()}`;
+  const calls = process.argv[4] === "calls";
   const signals = 200;
   const worker = new TaskHubGrpcWorker({ hostAddress });
   worker.addNamedEntity("jscounter", () => new Counter());
   worker.addNamedEntity("jsrelay", () => new Relay());
+  worker.addNamedOrchestrator("greet", greet);
   await worker.start();
   const client = new TaskHubGrpcClient({ hostAddress });
   const result = { key };
@@ -91,9 +98,11 @@ async function callCounter(client, entity, op, input) {
   result.total = await awaitState(client, counter, (s) => s === signals, 60);
 
   // Calls from an orchestration: the result, and the failure of the operation that throws.
-  result.called = await callCounter(client, counter, "add", 1);
-  result.failedCall = await callCounter(client, counter, "fail");
-  result.afterFailedCall = (await client.getEntity(counter, true)).state;
+  if (calls) {
+    result.called = await callCounter(client, counter, "add", 1);
+    result.failedCall = await callCounter(client, counter, "fail");
+    result.afterFailedCall = (await client.getEntity(counter, true)).state;
+  }
 
   // Actions: a signal to another entity and an orchestration start.
   const relay = new EntityInstanceId("jsrelay", key);
@@ -102,7 +111,7 @@ async function callCounter(client, entity, op, input) {
   await client.signalEntity(relay, "forward", { counter: `${key}-other`, amount: 7 });
   result.relayed = await awaitState(client, other, (s) => s === 12, 60);
   result.startedInstance = `${key}-started`;
-  await client.signalEntity(relay, "start", { name: "Greet", instanceId: result.startedInstance, input: key });
+  await client.signalEntity(relay, "start", { name: "greet", instanceId: result.startedInstance, input: key });
   // The entity starts it asynchronously: wait until it exists, then until it completes.
   const deadline = Date.now() + 60000;
   while (!(await client.getOrchestrationState(result.startedInstance, false)) && Date.now() < deadline) {

@@ -56,7 +56,6 @@ class DurableTaskJsEntityTest {
                         ctx.complete("failed: " + e.getErrorDetails().errorMessage());
                     }
                 })
-                .addOrchestration("Greet", ctx -> ctx.complete("hello " + ctx.getInput(String.class)))
                 .build();
     }
 
@@ -95,7 +94,7 @@ class DurableTaskJsEntityTest {
         String key = "k" + System.nanoTime();
 
         int exit = ExternalProgram.run(dir, Map.of(), 240, "node", "counter-entity.js", "localhost:" + gateway.grpcPort(),
-                key);
+                key, "calls");
 
         String log = Files.readString(dir.resolve("node.log"));
         assertEquals(0, exit, () -> "node counter-entity.js (exit " + exit + "): " + tail(log));
@@ -108,7 +107,7 @@ class DurableTaskJsEntityTest {
         assertEquals(201, result.path("called").asInt(), line);
         assertEquals("failed: counter failed on purpose", result.path("failedCall").asText(), line);
         assertEquals(201, result.path("afterFailedCall").asInt(), "the failed operation was rolled back: " + line);
-        // Actions: signals to another entity, an orchestration started.
+        // Actions: signals to another entity, an orchestration started (greet, a JavaScript orchestration).
         assertEquals(12, result.path("relayed").asInt(), line);
         assertEquals("hello " + key, result.path("startedOutput").asText(), line);
         assertEquals(2, result.path("relayState").asInt(), line);
