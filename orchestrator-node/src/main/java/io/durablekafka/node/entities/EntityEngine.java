@@ -321,9 +321,9 @@ public final class EntityEngine {
         switch (answer) {
             case AbandonEntityWork a -> reissue(stored);
             case CompleteEntityWork c when c.failure() != null -> {
-                // Durable Task retries a batch the worker could not run (the entity's code was not reached or the
-                // worker broke down): nothing is applied, no operation is lost. A short pause first, so a batch that
-                // keeps failing does not spin.
+                // A batch the worker could not run (the entity's code was not reached or the worker broke down) is
+                // retried, as the SDKs expect ("abandoned and retried", the JavaScript SDK's worker): nothing is
+                // applied, no operation is lost. A short pause first, so a batch that keeps failing does not spin.
                 LOG.warn("entity '{}': the SDK worker could not run work item {} ({}: {}); it runs again", entityId,
                         c.workSeq(), c.failure().errorType(), c.failure().errorMessage());
                 Duration retry = FAILED_BATCH_RETRY.compareTo(sdkWorkTimeout) < 0 ? FAILED_BATCH_RETRY : sdkWorkTimeout;
