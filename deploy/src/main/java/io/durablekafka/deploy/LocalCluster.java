@@ -73,7 +73,8 @@ public final class LocalCluster implements AutoCloseable {
             worker = new ActivityWorker(WorkerOptions.fromSettings(settings, registry), registry, observability);
             worker.start();
             if (nodeOptions.engine().sdkWorkers()) {
-                g = g.withKnownOrchestrations(java.util.Set.of()); // SDK workers bring orchestrations of their own
+                // SDK workers bring orchestrations and entities of their own
+                g = g.withKnownOrchestrations(java.util.Set.of()).withKnownEntities(java.util.Set.of());
             }
             gateway = new Gateway(dataDir == null ? g : g.withDataDir(dataDir.resolve("gateway")), observability,
                     webhookOptions(settings, g, dataDir));

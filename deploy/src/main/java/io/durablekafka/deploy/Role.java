@@ -68,8 +68,9 @@ public final class Role implements AutoCloseable {
                     GatewayAccess.check(options, settings, false);
                     SidecarOptions sidecar = SidecarOptions.fromSettings(settings);
                     if (Boolean.parseBoolean(settings.find(NodeOptions.SDK_WORKERS).orElse("false"))) {
-                        // The hub's SDK workers: any orchestration name, work items relayed (docs/sdk-workers.md).
-                        options = options.withKnownOrchestrations(java.util.Set.of());
+                        // The hub's SDK workers: any orchestration or entity name, work items relayed (docs/sdk-workers.md).
+                        options = options.withKnownOrchestrations(java.util.Set.of())
+                                .withKnownEntities(java.util.Set.of());
                         sdkRelay = io.durablekafka.gateway.sidecar.workitems.HubWorkItems.forGateway(options);
                         sidecar = sidecar.withWorkItems(sdkRelay);
                     }

@@ -36,9 +36,12 @@ public record NodeOptions(String bootstrapServers, TopicNames topics, int partit
     public static final String EXECUTION_CACHE_SIZE = "dk.node.execution.cache.size";
     public static final String YIELD_TIMEOUT_MS = "dk.node.yield.timeout.ms";
     public static final String TASK_QUEUES = "dk.node.task.queues";
-    /** Orchestrations the node's registry does not know run on out-of-process SDK workers (docs/sdk-workers.md). */
+    /**
+     * Orchestrations and entities the node's registry does not know run on out-of-process SDK workers
+     * (docs/sdk-workers.md).
+     */
     public static final String SDK_WORKERS = "dk.node.sdk.workers";
-    /** How long an SDK orchestrator work item may stay unanswered before the node issues it again. */
+    /** How long an SDK work item (orchestrator or entity) may stay unanswered before the node issues it again. */
     public static final String SDK_WORK_TIMEOUT_MS = "dk.node.sdk.work.timeout.ms";
     /** Kafka Streams' {@code num.standby.replicas} for the node group; see docs/failover.md. */
     public static final String STANDBY_REPLICAS = "dk.node.standby.replicas";

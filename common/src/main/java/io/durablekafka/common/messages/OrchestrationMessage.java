@@ -34,13 +34,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ReleaseEntityLock.class, name = "ReleaseEntityLock"),
         @JsonSubTypes.Type(value = CompleteOrchestratorWork.class, name = "CompleteOrchestratorWork"),
         @JsonSubTypes.Type(value = AbandonOrchestratorWork.class, name = "AbandonOrchestratorWork"),
+        @JsonSubTypes.Type(value = CompleteEntityWork.class, name = "CompleteEntityWork"),
+        @JsonSubTypes.Type(value = AbandonEntityWork.class, name = "AbandonEntityWork"),
 })
 @JsonIgnoreProperties(value = {"v"}, allowGetters = true, ignoreUnknown = true)
 public sealed interface OrchestrationMessage
         permits StartOrchestration, RaiseEvent, CompleteTask, FailTask, CompleteSubOrchestration,
         FailSubOrchestration, TerminateOrchestration, SuspendOrchestration, ResumeOrchestration,
         RewindOrchestration, PurgeInstance, EntityMessage, EntityAnswer, CompleteOrchestratorWork,
-        AbandonOrchestratorWork {
+        AbandonOrchestratorWork, EntityWorkAnswer {
 
     int SCHEMA_VERSION = 1;
 

@@ -17,12 +17,43 @@ import java.util.List;
  * @param inputOffset    offset of the last input record applied
  * @param queueHead      every message of the entity's queue is at this offset or later: scans of the queue start
  *                       here, past the deleted entries RocksDB would otherwise step over
+ * @param sdkWork        the entity's batch out with an SDK worker, for entities run by SDK workers (null: none ever)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EntityState(String entityId, JsonNode state, EntityLockHolder lockedBy, List<EntityLockHolder> releasedLocks,
                           Instant createdTime, Instant lastModifiedTime, long operationCount, long inputOffset,
-                          long queueHead) {
+                          long queueHead, SdkWork sdkWork) {
+
+    /** Without SDK work (entities run in process). */
+    public EntityState(String entityId, JsonNode state, EntityLockHolder lockedBy, List<EntityLockHolder> releasedLocks,
+                       Instant createdTime, Instant lastModifiedTime, long operationCount, long inputOffset,
+                       long queueHead) {
+        this(entityId, state, lockedBy, releasedLocks, createdTime, lastModifiedTime, operationCount, inputOffset,
+                queueHead, null);
+    }
+
+    /**
+     * The work item of an entity run by SDK workers: its sequence number (the last one issued, kept after the answer
+     * so the next one is newer), the queue positions of its operations (empty: none outstanding) and the deadline after
+     * which it is issued again.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SdkWork(long seq, List<Long> offsets, Instant deadline) {
+        public SdkWork {
+            offsets = offsets == null ? List.of() : List.copyOf(offsets);
+        }
+
+        public boolean outstanding() {
+            return !offsets.isEmpty();
+        }
+    }
+
+    /** The same entity with {@code work} as its SDK work. */
+    public EntityState withSdkWork(SdkWork work) {
+        return new EntityState(entityId, state, lockedBy, releasedLocks, createdTime, lastModifiedTime, operationCount,
+                inputOffset, queueHead, work);
+    }
 
     public EntityState {
         if (state != null && (state.isNull() || state.isMissingNode())) {
@@ -32,7 +63,7 @@ public record EntityState(String entityId, JsonNode state, EntityLockHolder lock
     }
 
     public static EntityState empty(String entityId) {
-        return new EntityState(entityId, null, null, List.of(), null, null, 0, -1, 0);
+        return new EntityState(entityId, null, null, List.of(), null, null, 0, -1, 0, null);
     }
 
     /** An entity exists while it has state. */

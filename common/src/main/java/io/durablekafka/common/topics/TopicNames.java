@@ -98,6 +98,14 @@ public record TopicNames(String taskHub) {
         return prefix() + "sdk-orchestrator-work";
     }
 
+    /**
+     * Entity work items for out-of-process SDK workers ({@code EntityWorkItem}, keyed by entity ID), written by the
+     * nodes, relayed to connected workers by the gateways.
+     */
+    public String sdkEntityWork() {
+        return prefix() + "sdk-entity-work";
+    }
+
     /** The consumer group of the gateways that relay SDK work items (orchestrator work and the sdk task queue). */
     public String sdkRelayGroup() {
         return prefix() + "sdk-relays";

@@ -43,6 +43,7 @@ public final class TopicProvisioner {
         topics.add(compacted(names.nodeStateChangelog()));
         topics.add(plain(names.deadLetter()));
         topics.add(plain(names.sdkOrchestratorWork()));
+        topics.add(plain(names.sdkEntityWork()));
         topics.addAll(webhookTopics(names));
         create(topics);
     }

@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * on the state read once (a failing one is rolled back alone), lock requests and releases change the lock, and
  * whatever cannot run yet (the entity is locked by someone else) stays queued. No I/O: the result says what to
  * write and send.
+ *
+ * <p>For an entity run by SDK workers ({@link #planning}) the same walk decides which operations run, but does not
+ * run them: they are {@link Result#planned} (they stay queued until the worker's answer is applied, see
+ * {@link SdkEntityWork}), while lock requests and releases are handled here as for any entity: the SDK's code never
+ * sees locks.
  */
 final class EntityBatch {
 
@@ -47,8 +52,15 @@ final class EntityBatch {
      * @param sends   messages to send, in order
      * @param changed whether anything changed (else nothing needs writing)
      */
-    record Result(EntityState after, List<Long> done, List<OrchestrationMessage> sends, boolean changed) {
+    record Result(EntityState after, List<Long> done, List<OrchestrationMessage> sends, boolean changed,
+                  List<Queued> planned) {
+        Result(EntityState after, List<Long> done, List<OrchestrationMessage> sends, boolean changed) {
+            this(after, done, sends, changed, List.of());
+        }
     }
+
+    /** The most operations one SDK work item carries; the rest wait for the next one. */
+    static final int MAX_PLANNED = 500;
 
     private final FunctionRegistry registry;
     private final String entityId;
@@ -68,10 +80,15 @@ final class EntityBatch {
     private final List<OrchestrationMessage> sends = new ArrayList<>();
     private ITaskEntity code;
     private boolean codeResolved;
+    /** SDK entity: operations are planned for a work item, not run. */
+    private boolean planning;
+    private final List<Queued> planned = new ArrayList<>();
 
     private static final class Pending {
         final Queued queued;
         boolean done;
+        /** Taken into the SDK work item (still queued). */
+        boolean planned;
 
         Pending(Queued queued) {
             this.queued = queued;
@@ -93,6 +110,12 @@ final class EntityBatch {
         this.inputOffset = before.inputOffset();
     }
 
+    /** For an entity run by SDK workers: plans its operations rather than running them (see {@link #planning}). */
+    EntityBatch planning() {
+        this.planning = true;
+        return this;
+    }
+
     Result run(List<Queued> queue) {
         List<Pending> pending = new ArrayList<>(queue.size());
         queue.forEach(q -> pending.add(new Pending(q)));
@@ -100,8 +123,11 @@ final class EntityBatch {
         while (again) {
             again = false;
             for (Pending p : pending) {
-                if (p.done) {
+                if (p.done || p.planned) {
                     continue;
+                }
+                if (planning && planned.size() >= MAX_PLANNED) {
+                    break; // the work item is full: everything after waits, in order, for the next one
                 }
                 Outcome outcome;
                 try {
@@ -112,6 +138,11 @@ final class EntityBatch {
                     outcome = Outcome.DONE;
                 }
                 if (outcome == Outcome.WAIT) {
+                    continue;
+                }
+                if (outcome == Outcome.PLANNED) {
+                    p.planned = true;
+                    planned.add(p.queued);
                     continue;
                 }
                 finished(p);
@@ -137,8 +168,9 @@ final class EntityBatch {
         changed |= !done.isEmpty() || head != before.queueHead();
         boolean gone = state == null && lockedBy == null && releasedLocks.isEmpty() && oldestWaiting == Long.MAX_VALUE;
         EntityState after = gone ? null : new EntityState(entityId, state, lockedBy, releasedLocks,
-                state != null ? createdTime : null, lastModifiedTime, operationCount, inputOffset, head);
-        return new Result(after, done, sends, changed);
+                state != null ? createdTime : null, lastModifiedTime, operationCount, inputOffset, head,
+                before.sdkWork());
+        return new Result(after, done, sends, changed, planned);
     }
 
     private void finished(Pending p) {
@@ -153,6 +185,9 @@ final class EntityBatch {
                 if (lockedBy != null) {
                     yield Outcome.WAIT;
                 }
+                if (planning) {
+                    yield Outcome.PLANNED;
+                }
                 EntityOperationRun.Result r = execute(s.operation(), s.input(), false);
                 if (r.failure() != null) {
                     LOG.warn("entity '{}': signaled operation '{}' failed (its state change was rolled back): {}",
@@ -165,6 +200,9 @@ final class EntityBatch {
                         && Objects.equals(lockedBy.executionId(), c.callerExecutionId());
                 if (lockedBy != null && !byOwner) {
                     yield Outcome.WAIT;
+                }
+                if (planning) {
+                    yield Outcome.PLANNED;
                 }
                 EntityOperationRun.Result r = execute(c.operation(), c.input(), true);
                 sends.add(r.failure() == null
@@ -284,6 +322,8 @@ final class EntityBatch {
         /** Handled, and the entity was unlocked: messages that waited may run now. */
         UNLOCKED,
         /** Cannot run yet (the entity is locked by another critical section). */
-        WAIT
+        WAIT,
+        /** An operation taken into the SDK work item: it stays queued until the worker's answer is applied. */
+        PLANNED
     }
 }

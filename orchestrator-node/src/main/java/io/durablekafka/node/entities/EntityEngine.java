@@ -1,6 +1,10 @@
 package io.durablekafka.node.entities;
 
+import io.durablekafka.common.messages.AbandonEntityWork;
 import io.durablekafka.common.messages.CallEntity;
+import io.durablekafka.common.messages.CompleteEntityWork;
+import io.durablekafka.common.messages.EntityWorkAnswer;
+import io.durablekafka.common.messages.EntityWorkItem;
 import io.durablekafka.common.messages.EntityMessage;
 import io.durablekafka.common.messages.FailEntityOperation;
 import io.durablekafka.common.messages.OrchestrationMessage;
@@ -15,6 +19,8 @@ import io.durablekafka.node.store.NodeStore;
 import io.durablekafka.sdk.EntityInstanceId;
 import io.durablekafka.sdk.FunctionRegistry;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * orchestration waits for them); signals are drained by a short punctuator, so many signals that one poll brings
  * for the same entity run as one batch. All of it happens in the stream thread's transaction, so an operation is
  * applied exactly once.
+ *
+ * <p>With SDK workers on, an entity whose name the registry does not know is an <em>SDK entity</em>: its queue and
+ * its lock are handled here exactly as for the others, but its operations run in an SDK worker. A drain then plans
+ * the operations that can run and writes them as one {@link EntityWorkItem} (see {@link SdkEntityWork}); nothing
+ * else of the entity runs until the worker's answer ({@link CompleteEntityWork}) is applied, or the work item is
+ * issued again (its deadline passed, a gateway abandoned it, the worker could not run the batch).
  */
 public final class EntityEngine {
 
@@ -43,11 +55,19 @@ public final class EntityEngine {
      */
     static final long BATCH_DELAY_MS = 10;
     static final int BATCH_SIZE = 500;
+    /** Timer ID of an SDK entity's work item deadline (in the due-time index, under the entity ID). */
+    static final int WORK_TIMER = -2;
+    /** How long after a batch the SDK worker could not run it runs again (at most the work item's timeout). */
+    static final Duration FAILED_BATCH_RETRY = Duration.ofSeconds(1);
 
     private final FunctionRegistry registry;
     private final NodeStore store;
     private final Consumer<OrchestrationMessage> send;
     private final Clock clock;
+    /** Whether entities the registry does not know run on SDK workers. */
+    private final boolean sdkWorkers;
+    private final Duration sdkWorkTimeout;
+    private final Consumer<EntityWorkItem> issueWork;
     /**
      * Entities whose queue may hold messages that can run, with when the first of them was queued and how many were
      * queued since: an index only, rebuilt from the store.
@@ -62,10 +82,30 @@ public final class EntityEngine {
 
     /** @param send where the messages entities send go (the orchestrations topic) */
     public EntityEngine(FunctionRegistry registry, NodeStore store, Consumer<OrchestrationMessage> send, Clock clock) {
+        this(registry, store, send, clock, false, Duration.ofSeconds(60), item -> {
+            throw new IllegalStateException("no SDK workers");
+        });
+    }
+
+    /**
+     * @param sdkWorkers     entities {@code registry} does not know run on SDK workers
+     * @param sdkWorkTimeout how long an entity work item may stay unanswered before it is issued again
+     * @param issueWork      where entity work items go (the {@code sdk-entity-work} topic)
+     */
+    public EntityEngine(FunctionRegistry registry, NodeStore store, Consumer<OrchestrationMessage> send, Clock clock,
+                        boolean sdkWorkers, Duration sdkWorkTimeout, Consumer<EntityWorkItem> issueWork) {
         this.registry = registry;
         this.store = store;
         this.send = send;
         this.clock = clock;
+        this.sdkWorkers = sdkWorkers;
+        this.sdkWorkTimeout = sdkWorkTimeout;
+        this.issueWork = issueWork;
+    }
+
+    /** Whether entity {@code name}'s operations run in an SDK worker. */
+    private boolean isSdk(String name) {
+        return sdkWorkers && registry.entity(name).isEmpty();
     }
 
     /** Rebuilds the ready index from the store (after a restart, a rebalance or a task revival). */
@@ -138,7 +178,7 @@ public final class EntityEngine {
         if (operation == null || operation.isEmpty()) {
             return "no operation name for entity '" + id + "'";
         }
-        if (registry.entity(id.name()).isEmpty()) {
+        if (registry.entity(id.name()).isEmpty() && !sdkWorkers) {
             return "entity '" + id.name() + "' (of '" + id + "') is not registered on this node; registered entities: "
                     + registry.entityNames();
         }
@@ -164,7 +204,7 @@ public final class EntityEngine {
         if (entity != null && entity.queueHead() > due.offset()) {
             store.putEntity(new EntityState(entity.entityId(), entity.state(), entity.lockedBy(), entity.releasedLocks(),
                     entity.createdTime(), entity.lastModifiedTime(), entity.operationCount(), entity.inputOffset(),
-                    due.offset()));
+                    due.offset(), entity.sdkWork()));
         }
         store.enqueue(entityId, due.offset(), Json.toBytes(due.signal()));
         markReady(entityId);
@@ -200,10 +240,49 @@ public final class EntityEngine {
     public void drain(String entityId) {
         ready.remove(entityId);
         EntityState stored = store.entity(entityId);
-        List<NodeStore.QueuedMessage> entries = store.queue(entityId, stored == null ? 0 : stored.queueHead());
-        if (entries.isEmpty()) {
+        boolean sdk = isSdk(EntityInstanceId.parse(entityId).name());
+        if (sdk && stored != null && stored.sdkWork() != null && stored.sdkWork().outstanding()) {
+            return; // everything waits for the worker's answer, which drains the entity again
+        }
+        List<EntityBatch.Queued> queue = readQueue(entityId, stored);
+        if (queue.isEmpty()) {
             return;
         }
+        EntityBatch batch = new EntityBatch(registry, stored == null ? EntityState.empty(entityId) : stored,
+                clock.instant());
+        EntityBatch.Result result = (sdk ? batch.planning() : batch).run(queue);
+        EntityState after = result.after();
+        if (!result.planned().isEmpty()) {
+            SdkEntityWork.Issued issued = SdkEntityWork.issue(after, result.planned(), deadline(sdkWorkTimeout));
+            after = issued.entity();
+            store.putDue(new DueItem.Timer(entityId, WORK_TIMER, after.sdkWork().deadline()));
+            issueWork.accept(issued.item());
+        }
+        if (after == null) {
+            if (stored != null) {
+                store.deleteEntity(entityId);
+            }
+        } else if (result.changed() || stored == null || !result.planned().isEmpty()) {
+            store.putEntity(after);
+        }
+        for (long offset : result.done()) {
+            store.dequeue(entityId, offset);
+        }
+        if (after != null && after.lockedBy() != null) {
+            knownLocked.add(entityId);
+        } else {
+            knownLocked.remove(entityId);
+        }
+        result.sends().forEach(send);
+    }
+
+    private java.time.Instant deadline(Duration after) {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS).plus(after);
+    }
+
+    /** The entity's queue, from its head, as messages (unreadable entries are dropped). */
+    private List<EntityBatch.Queued> readQueue(String entityId, EntityState stored) {
+        List<NodeStore.QueuedMessage> entries = store.queue(entityId, stored == null ? 0 : stored.queueHead());
         List<EntityBatch.Queued> queue = new ArrayList<>(entries.size());
         for (NodeStore.QueuedMessage e : entries) {
             try {
@@ -218,23 +297,88 @@ public final class EntityEngine {
             }
             store.dequeue(entityId, e.offset());
         }
-        EntityBatch.Result result = new EntityBatch(registry, stored == null ? EntityState.empty(entityId) : stored,
-                clock.instant()).run(queue);
-        if (result.after() == null) {
-            if (stored != null) {
-                store.deleteEntity(entityId);
+        return queue;
+    }
+
+    // ------------------------------------------------------------------------------------------ SDK entities
+
+    /**
+     * An SDK worker's answer or a gateway's abandon for an entity's work item. A stale one changes nothing; a valid
+     * answer is applied and the entity drained again (its next batch); an abandon, or a batch the worker could not
+     * run, issues the work again. Returns why the message was refused (it is dead-lettered), or null.
+     */
+    public String onWorkAnswer(EntityWorkAnswer answer) {
+        String entityId = answer.instanceId();
+        if (!EntityInstanceId.isEntityId(entityId)) {
+            return answer.getClass().getSimpleName() + " for '" + entityId + "', which is not an entity ID (@name@key)";
+        }
+        EntityState stored = store.entity(entityId);
+        if (!SdkEntityWork.answers(stored, answer)) {
+            LOG.debug("entity '{}': stale {} (work item {}) ignored", entityId, answer.getClass().getSimpleName(),
+                    answer.workSeq());
+            return null;
+        }
+        switch (answer) {
+            case AbandonEntityWork a -> reissue(stored);
+            case CompleteEntityWork c when c.failure() != null -> {
+                // A batch the worker could not run (the entity's code was not reached or the worker broke down) is
+                // retried, as the SDKs expect ("abandoned and retried", the JavaScript SDK's worker): nothing is
+                // applied, no operation is lost. A short pause first, so a batch that keeps failing does not spin.
+                LOG.warn("entity '{}': the SDK worker could not run work item {} ({}: {}); it runs again", entityId,
+                        c.workSeq(), c.failure().errorType(), c.failure().errorMessage());
+                Duration retry = FAILED_BATCH_RETRY.compareTo(sdkWorkTimeout) < 0 ? FAILED_BATCH_RETRY : sdkWorkTimeout;
+                EntityState.SdkWork w = stored.sdkWork();
+                store.deleteDue(new DueItem.Timer(entityId, WORK_TIMER, w.deadline()));
+                EntityState.SdkWork later = new EntityState.SdkWork(w.seq(), w.offsets(), deadline(retry));
+                store.putEntity(stored.withSdkWork(later));
+                store.putDue(new DueItem.Timer(entityId, WORK_TIMER, later.deadline()));
             }
-        } else if (result.changed() || stored == null) {
-            store.putEntity(result.after());
+            case CompleteEntityWork c -> {
+                store.deleteDue(new DueItem.Timer(entityId, WORK_TIMER, stored.sdkWork().deadline()));
+                List<EntityBatch.Queued> queue = readQueue(entityId, stored);
+                SdkEntityWork.Applied applied = SdkEntityWork.apply(stored,
+                        SdkEntityWork.outstanding(stored, queue), c, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                applied.done().forEach(offset -> store.dequeue(entityId, offset));
+                EntityState after = applied.after();
+                boolean left = queue.size() > applied.done().size();
+                if (after.state() == null && after.lockedBy() == null && after.releasedLocks().isEmpty() && !left) {
+                    store.deleteEntity(entityId); // deleted by its code, nothing waiting: as for in-process entities
+                } else {
+                    store.putEntity(after);
+                }
+                applied.sends().forEach(send);
+                if (left) {
+                    drain(entityId); // what waited meanwhile: the next batch
+                }
+            }
         }
-        for (long offset : result.done()) {
-            store.dequeue(entityId, offset);
+        return null;
+    }
+
+    /** An SDK entity's work item deadline passed (its timer fired): issue the batch again if still unanswered. */
+    public void workTimerFired(DueItem.Timer timer) {
+        EntityState stored = store.entity(timer.instanceId());
+        EntityState.SdkWork w = stored == null ? null : stored.sdkWork();
+        if (timer.timerId() == WORK_TIMER && w != null && w.outstanding() && timer.fireAt().equals(w.deadline())) {
+            reissue(stored);
         }
-        if (result.after() != null && result.after().lockedBy() != null) {
-            knownLocked.add(entityId);
-        } else {
-            knownLocked.remove(entityId);
+    }
+
+    /** Issues the outstanding batch again, with a new sequence number, so that an answer to the old one is stale. */
+    private void reissue(EntityState stored) {
+        String entityId = stored.entityId();
+        EntityState.SdkWork w = stored.sdkWork();
+        store.deleteDue(new DueItem.Timer(entityId, WORK_TIMER, w.deadline()));
+        List<EntityBatch.Queued> ops = SdkEntityWork.outstanding(stored, readQueue(entityId, stored));
+        if (ops.isEmpty()) {
+            // Its messages are gone (cannot happen while the work is out; be safe): forget it and run what waits.
+            store.putEntity(stored.withSdkWork(new EntityState.SdkWork(w.seq(), List.of(), null)));
+            drain(entityId);
+            return;
         }
-        result.sends().forEach(send);
+        SdkEntityWork.Issued issued = SdkEntityWork.issue(stored, ops, deadline(sdkWorkTimeout));
+        store.putEntity(issued.entity());
+        store.putDue(new DueItem.Timer(entityId, WORK_TIMER, issued.entity().sdkWork().deadline()));
+        issueWork.accept(issued.item());
     }
 }

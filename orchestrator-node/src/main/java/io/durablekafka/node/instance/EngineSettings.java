@@ -8,8 +8,9 @@ import java.time.Duration;
  * @param executionCacheSize live executions kept per stream task (0: replay on every step)
  * @param yieldTimeout       how long orchestrator code may run without awaiting before the instance fails
  * @param taskQueues         task queues with a topic; activities routed elsewhere fail at once
- * @param sdkWorkers         orchestrations this node's registry does not know run on out-of-process SDK workers
- *                           (work items on {@code sdk-orchestrator-work}); off, they fail as OrchestratorNotFound
+ * @param sdkWorkers         orchestrations and entities this node's registry does not know run on out-of-process SDK
+ *                           workers (work items on {@code sdk-orchestrator-work}, {@code sdk-entity-work}); off,
+ *                           they fail as OrchestratorNotFound / EntityNotFound
  * @param sdkWorkTimeout     how long an SDK work item may stay unanswered before it is issued again
  */
 public record EngineSettings(int executionCacheSize, Duration yieldTimeout, java.util.Set<String> taskQueues,

@@ -107,6 +107,8 @@ public final class OrchestrationEngine {
                 }
                 case EntityMessage m -> m.getClass().getSimpleName()
                         + " is an entity message; it was routed to the orchestration engine";
+                case io.durablekafka.common.messages.EntityWorkAnswer w -> w.getClass().getSimpleName()
+                        + " is for an entity's SDK work; it was routed to the orchestration engine";
             };
             return new Outcome(d.finish(), rejection);
         } catch (RuntimeException | Error e) {

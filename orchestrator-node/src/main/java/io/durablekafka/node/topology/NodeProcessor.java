@@ -1,6 +1,7 @@
 package io.durablekafka.node.topology;
 
 import io.durablekafka.common.messages.EntityMessage;
+import io.durablekafka.common.messages.EntityWorkAnswer;
 import io.durablekafka.common.messages.MessageHeaders;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.store.DueItem;
@@ -74,7 +75,8 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
         this.store = new NodeStore(context.getStateStore(TopicNames.NODE_STATE_STORE));
         this.writer = new StepWriter(context, store);
         this.orchestrations = new OrchestrationEngine(registry, settings, store);
-        this.entities = new EntityEngine(registry, store, writer::send, clock);
+        this.entities = new EntityEngine(registry, store, writer::send, clock, settings.sdkWorkers(),
+                settings.sdkWorkTimeout(), writer::issueEntityWork);
         entities.init();
         liveExecutionsTracking = metrics.trackLiveExecutions(orchestrations::liveExecutions);
         // Nothing runs periodically: each wake-up is set for when there is work (see Wakeup).
@@ -120,6 +122,9 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
                     // that many of them run as one batch.
                     entities.drain(m.instanceId());
                 }
+                scheduleEntityDrain();
+            } else if (message instanceof EntityWorkAnswer answer) {
+                rejection = entities.onWorkAnswer(answer);
                 scheduleEntityDrain();
             } else if (EntityInstanceId.isEntityId(message.instanceId())) {
                 rejection = "'" + message.instanceId() + "' is an entity ID (@name@key); " + MessageHeaders.typeOf(message)
@@ -171,6 +176,8 @@ final class NodeProcessor implements Processor<String, byte[], String, Object> {
             for (DueItem item : due) {
                 try {
                     switch (item) {
+                        case DueItem.Timer t when EntityInstanceId.isEntityId(t.instanceId()) ->
+                                entities.workTimerFired(t);
                         case DueItem.Timer t -> {
                             InstanceState before = store.instance(t.instanceId());
                             tracing.beforeTimer(before, t, now);

@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The node's Kafka Streams topology: one source ({@code orchestrations}), one processor with ONE state store
  * ({@link TopicNames#NODE_STATE_STORE}: instances, history, timers, entities and their queues, see
- * {@code io.durablekafka.common.store.StoreKeys}), six sinks. One store means one changelog: a transaction
+ * {@code io.durablekafka.common.store.StoreKeys}), seven sinks. One store means one changelog: a transaction
  * touches one changelog partition per stream task, and the gateways read everything they show from it.
  */
 public final class NodeTopology {
@@ -30,6 +30,7 @@ public final class NodeTopology {
     static final String DEAD_LETTER_SINK = "deadletter-sink";
     static final String WEBHOOKS_SINK = "webhooks-sink";
     static final String SDK_WORK_SINK = "sdk-work-sink";
+    static final String SDK_ENTITY_WORK_SINK = "sdk-entity-work-sink";
     static final String QUEUE_HEADER = "dk.queue";
 
     private NodeTopology() {
@@ -92,6 +93,7 @@ public final class NodeTopology {
         topology.addSink(STATUS_SINK, topics.status(), Serdes.String().serializer(), json, PROCESSOR);
         topology.addSink(WEBHOOKS_SINK, topics.webhooks(), Serdes.String().serializer(), json, PROCESSOR);
         topology.addSink(SDK_WORK_SINK, topics.sdkOrchestratorWork(), Serdes.String().serializer(), json, PROCESSOR);
+        topology.addSink(SDK_ENTITY_WORK_SINK, topics.sdkEntityWork(), Serdes.String().serializer(), json, PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, topics.deadLetter(), Serdes.String().serializer(), raw, PROCESSOR);
         return topology;
     }

@@ -101,6 +101,15 @@ final class StepWriter {
                 NodeTopology.SDK_WORK_SINK);
     }
 
+    /** An SDK worker waits for this entity work item, which it reads only once this transaction commits. */
+    void issueEntityWork(io.durablekafka.common.messages.EntityWorkItem item) {
+        commitWanted = true;
+        var headers = new RecordHeaders();
+        MessageHeaders.setType(headers, item.type());
+        context.forward(new Record<>(item.entityId(), item, System.currentTimeMillis(), headers),
+                NodeTopology.SDK_ENTITY_WORK_SINK);
+    }
+
     private void requestWebhook(WebhookDelivery delivery, TraceContext trace) {
         var headers = new RecordHeaders();
         MessageHeaders.setType(headers, WebhookDelivery.TYPE);

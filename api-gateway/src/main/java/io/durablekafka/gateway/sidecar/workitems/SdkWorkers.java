@@ -13,9 +13,11 @@ import io.dapr.durabletask.implementation.protobuf.OrchestratorService.EntityBat
 import io.dapr.durabletask.implementation.protobuf.OrchestratorService.GetWorkItemsRequest;
 import io.dapr.durabletask.implementation.protobuf.OrchestratorService.OrchestratorResponse;
 import io.dapr.durabletask.implementation.protobuf.OrchestratorService.WorkItem;
+import io.durablekafka.common.messages.AbandonEntityWork;
 import io.durablekafka.common.messages.AbandonOrchestratorWork;
 import io.durablekafka.common.messages.ActivityRequest;
 import io.durablekafka.common.messages.CompleteTask;
+import io.durablekafka.common.messages.EntityWorkItem;
 import io.durablekafka.common.messages.FailTask;
 import io.durablekafka.common.messages.OrchestrationMessage;
 import io.durablekafka.common.messages.OrchestratorWorkItem;
@@ -54,16 +56,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker half of {@code TaskHubSidecarService} for one task hub: relays the nodes' work for out-of-process SDK
- * workers (orchestrator work items on {@code sdk-orchestrator-work}, activity requests on {@code tasks.sdk}) to the
- * workers connected with {@code GetWorkItems}, and turns their answers into records on {@code orchestrations}.
+ * workers (orchestrator work items on {@code sdk-orchestrator-work}, entity work items on {@code sdk-entity-work},
+ * activity requests on {@code tasks.sdk}) to the workers connected with {@code GetWorkItems}, and turns their answers
+ * into records on {@code orchestrations}.
  *
- * <p>The gateway consumes the two topics in the group {@code dk.<hub>.sdk-relays} only while at least one worker is
+ * <p>The gateway consumes the three topics in the group {@code dk.<hub>.sdk-relays} only while at least one worker is
  * connected, so partitions go to gateways that have workers, and hands items round-robin to its streams. A record's
  * offset is committed once its item is answered (or given up): a gateway that dies leaves its unanswered items to the
  * next owner of the partition. A worker that disconnects leaves its activities to the other streams (or the next one to
- * connect) and its orchestrator work items abandoned ({@link AbandonOrchestratorWork}): the node issues them again at
- * once. Whatever is lost anyway (a gateway dying with answers unsent) is issued again by the node at the work item's
- * deadline; activities are at-least-once, and the node ignores duplicate results and stale answers.
+ * connect) and its orchestrator and entity work items abandoned ({@link AbandonOrchestratorWork},
+ * {@link AbandonEntityWork}): the node issues them again at once. Whatever is lost anyway (a gateway dying with
+ * answers unsent) is issued again by the node at the work item's deadline; activities are at-least-once, and the node
+ * ignores duplicate results and stale answers.
  */
 public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
 
@@ -127,7 +131,7 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
             responses.onError(Status.UNAVAILABLE.withDescription("gateway closing").asRuntimeException());
             return;
         }
-        Stream stream = new Stream(responses);
+        Stream stream = new Stream(responses, request.getMaxConcurrentEntityWorkItems() > 0);
         if (responses instanceof ServerCallStreamObserver<WorkItem> server) {
             server.setOnCancelHandler(() -> streamGone(stream));
         }
@@ -178,8 +182,22 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
 
     @Override
     public void completeEntityTask(EntityBatchResult request, StreamObserver<CompleteTaskResponse> responses) {
-        responses.onError(Status.UNIMPLEMENTED.withDescription(
-                "entities are not run by SDK workers on durable-kafka (docs/sdk-workers-worker.md)").asRuntimeException());
+        // The protocol's result names no entity: the completion token finds the work item (every SDK with entities
+        // sends it back).
+        Handed h = request.getCompletionToken().isEmpty() ? null : byToken.get(request.getCompletionToken());
+        if (h == null || !(h.item instanceof EntityWorkItem item)) {
+            // Given up already (its worker was taken for gone) or answered: the node issues the work again if needed.
+            LOG.debug("stale entity answer (token '{}') ignored", request.getCompletionToken());
+            ok(responses);
+            return;
+        }
+        if (h.stream != null) {
+            h.stream.runsEntities = true; // this worker runs entities: entity work prefers it from now on
+        }
+        if (publish(EntityBatchMapping.completion(item, request), responses)) {
+            finished(h);
+            ok(responses);
+        }
     }
 
     @Override
@@ -198,8 +216,8 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
     public void abandonTaskOrchestratorWorkItem(AbandonOrchestrationTaskRequest request,
                                                 StreamObserver<AbandonOrchestrationTaskResponse> responses) {
         Handed h = byToken.get(request.getCompletionToken());
-        if (h != null) {
-            abandonOrchestratorWork(h);
+        if (h != null && h.item instanceof OrchestratorWorkItem) {
+            abandonWork(h);
         }
         responses.onNext(AbandonOrchestrationTaskResponse.getDefaultInstance());
         responses.onCompleted();
@@ -208,8 +226,12 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
     @Override
     public void abandonTaskEntityWorkItem(AbandonEntityTaskRequest request,
                                           StreamObserver<AbandonEntityTaskResponse> responses) {
-        responses.onError(Status.UNIMPLEMENTED.withDescription(
-                "entities are not run by SDK workers on durable-kafka (docs/sdk-workers-worker.md)").asRuntimeException());
+        Handed h = byToken.get(request.getCompletionToken());
+        if (h != null && h.item instanceof EntityWorkItem) {
+            abandonWork(h);
+        }
+        responses.onNext(AbandonEntityTaskResponse.getDefaultInstance());
+        responses.onCompleted();
     }
 
     // ------------------------------------------------------------------------------------------ handing out
@@ -225,9 +247,16 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
     private static final class Stream {
         final StreamObserver<WorkItem> out;
         volatile boolean gone;
+        /**
+         * Known to run entities: it asked for entity work ({@code maxConcurrentEntityWorkItems}) or answered some.
+         * SDKs without entities (the Java SDK 1.5.0) drop entity work items, so entity work goes to such streams when
+         * there are any.
+         */
+        volatile boolean runsEntities;
 
-        Stream(StreamObserver<WorkItem> out) {
+        Stream(StreamObserver<WorkItem> out, boolean runsEntities) {
             this.out = out;
+            this.runsEntities = runsEntities;
         }
 
         synchronized boolean send(WorkItem item) {
@@ -251,6 +280,10 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
                 backlog.add(h);
                 return;
             }
+            if (h.item instanceof EntityWorkItem) {
+                List<Stream> withEntities = live.stream().filter(s -> s.runsEntities).toList();
+                live = withEntities.isEmpty() ? live : withEntities;
+            }
             Stream to = live.get(Math.floorMod(nextStream.getAndIncrement(), live.size()));
             String token = "dk-" + tokens.incrementAndGet();
             Handed out = new Handed(h.item, h.key, h.partition, h.offset, token, to);
@@ -265,6 +298,8 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
             WorkItem.Builder item = WorkItem.newBuilder().setCompletionToken(token);
             if (h.item instanceof OrchestratorWorkItem w) {
                 item.setOrchestratorRequest(ProtocolMapping.orchestratorRequest(w));
+            } else if (h.item instanceof EntityWorkItem w) {
+                item.setEntityRequest(EntityBatchMapping.request(w));
             } else {
                 item.setActivityRequest(ProtocolMapping.activityRequest((ActivityRequest) h.item));
             }
@@ -308,8 +343,8 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
             if (h.stream != stream) {
                 continue;
             }
-            if (h.item instanceof OrchestratorWorkItem) {
-                abandonOrchestratorWork(h);
+            if (h.item instanceof OrchestratorWorkItem || h.item instanceof EntityWorkItem) {
+                abandonWork(h);
             } else {
                 forget(h);
                 hand(h.again(null));
@@ -317,16 +352,20 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
         }
     }
 
-    /** Tells the node to issue the work again now, rather than at the work item's deadline. */
-    private void abandonOrchestratorWork(Handed h) {
-        OrchestratorWorkItem w = (OrchestratorWorkItem) h.item;
+    /** Tells the node to issue the work (orchestrator or entity) again now, rather than at the work item's deadline. */
+    private void abandonWork(Handed h) {
+        OrchestrationMessage abandon = switch (h.item) {
+            case OrchestratorWorkItem w -> new AbandonOrchestratorWork(w.instanceId(), w.executionId(), w.workSeq());
+            case EntityWorkItem w -> new AbandonEntityWork(w.entityId(), w.workSeq());
+            default -> throw new IllegalArgumentException("not a work item: " + h.item);
+        };
         forget(h);
         try {
-            publisher.publish(new AbandonOrchestratorWork(w.instanceId(), w.executionId(), w.workSeq()));
+            publisher.publish(abandon);
             done.add(h);
         } catch (Exception e) {
             // The node issues it again at its deadline anyway.
-            LOG.warn("could not abandon work item {} of '{}': {}", w.workSeq(), w.instanceId(), e.toString());
+            LOG.warn("could not abandon work for '{}': {}", h.key, e.toString());
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -393,7 +432,8 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
                     continue;
                 }
                 if (!subscribed) {
-                    c.subscribe(List.of(topics.sdkOrchestratorWork(), topics.tasks(TopicNames.SDK_TASK_QUEUE)),
+                    c.subscribe(List.of(topics.sdkOrchestratorWork(), topics.sdkEntityWork(),
+                                    topics.tasks(TopicNames.SDK_TASK_QUEUE)),
                             new ConsumerRebalanceListener() {
                                 @Override
                                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -441,6 +481,11 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
             if (r.topic().equals(topics.sdkOrchestratorWork())) {
                 OrchestratorWorkItem w = Json.fromBytes(r.value(), OrchestratorWorkItem.class);
                 return new Handed(w, w.instanceId(), tp, r.offset(), null, null);
+            }
+            if (r.topic().equals(topics.sdkEntityWork())) {
+                // Keyed by entity ID, which no orchestration instance ID can be (they must not start with '@').
+                EntityWorkItem w = Json.fromBytes(r.value(), EntityWorkItem.class);
+                return new Handed(w, w.entityId(), tp, r.offset(), null, null);
             }
             ActivityRequest a = Json.fromBytes(r.value(), ActivityRequest.class);
             return new Handed(a, activityKey(a.instanceId(), a.taskId()), tp, r.offset(), null, null);
