@@ -4,7 +4,8 @@
 //
 // It signals a counter many times (one operation of them throws), reads the state back with GetEntity, has a relay
 // entity signal another entity and start an orchestration (greet, run by this worker too), and with "calls" lets an
-// orchestration of the cluster call the counter (CallSdkEntity: DurableTaskJsEntityTest registers it in Java).
+// orchestration of the cluster call the counter (CallSdkEntity: the deploy tests' TestFunctions register it in Java).
+// A JavaScript orchestration (countInJs) signals, calls and locks one of the JavaScript counters too.
 // Prints one JSON line with what it saw.
 const { TaskHubGrpcClient, TaskHubGrpcWorker, TaskEntity, EntityInstanceId } = require("@microsoft/durabletask-js");
 
@@ -51,6 +52,27 @@ const greet = async function* (_ctx, name) {
   return `hello ${name}`;
 };
 
+// Both halves written with the SDK: a JavaScript orchestration that signals, calls and locks a JavaScript entity.
+const countInJs = async function* (ctx, key) {
+  const counter = new EntityInstanceId("jscounter", `${key}-js`);
+  ctx.entities.signalEntity(counter, "add", 3);
+  const added = yield ctx.entities.callEntity(counter, "add", 4);
+  let failed = null;
+  try {
+    yield ctx.entities.callEntity(counter, "fail");
+  } catch (e) {
+    failed = e.failureDetails ? e.failureDetails.errorMessage : String(e);
+  }
+  const lock = yield ctx.entities.lockEntities(counter);
+  let locked;
+  try {
+    locked = yield ctx.entities.callEntity(counter, "add", 10);
+  } finally {
+    lock.release();
+  }
+  return { added, failed, locked };
+};
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Reads an entity (gRPC GetEntity) until `done` holds for its state, for at most `seconds`.
@@ -83,6 +105,7 @@ async function callCounter(client, entity, op, input) {
   worker.addNamedEntity("jscounter", () => new Counter());
   worker.addNamedEntity("jsrelay", () => new Relay());
   worker.addNamedOrchestrator("greet", greet);
+  worker.addNamedOrchestrator("countInJs", countInJs);
   await worker.start();
   const client = new TaskHubGrpcClient({ hostAddress });
   const result = { key };
@@ -120,6 +143,12 @@ async function callCounter(client, entity, op, input) {
   const started = await client.waitForOrchestrationCompletion(result.startedInstance, true, 60);
   result.startedOutput = started && started.serializedOutput ? JSON.parse(started.serializedOutput) : null;
   result.relayState = (await client.getEntity(relay, true)).state;
+
+  // A JavaScript orchestration using a JavaScript entity: signal, call, a failed call, a call under a lock.
+  const jsId = await client.scheduleNewOrchestration("countInJs", key);
+  const js = await client.waitForOrchestrationCompletion(jsId, true, 120);
+  result.fromJsOrchestration = js && js.serializedOutput ? JSON.parse(js.serializedOutput) : null;
+  result.jsOrchestrationFailure = js && js.failureDetails ? js.failureDetails.message : null;
 
   console.log(JSON.stringify(result));
   await worker.stop();

@@ -130,6 +130,18 @@ public final class TestFunctions implements io.durablekafka.sdk.FunctionProvider
                         ctx.signalEntity(new io.durablekafka.sdk.EntityInstanceId("Counter", in.path("key").asText()), "add", 1);
                     }
                     ctx.complete(times);
+                })
+                // Input {"entity": "@name@key", "op", "input"?}: calls the entity (an SDK worker's, in
+                // DurableTaskJsSdkTest); outputs its result or "failed: <message>".
+                .addOrchestration("CallSdkEntity", ctx -> {
+                    com.fasterxml.jackson.databind.JsonNode in = ctx.getInput(com.fasterxml.jackson.databind.JsonNode.class);
+                    var entity = io.durablekafka.sdk.EntityInstanceId.parse(in.path("entity").asText());
+                    try {
+                        ctx.complete(ctx.callEntity(entity, in.path("op").asText(), in.get("input"),
+                                com.fasterxml.jackson.databind.JsonNode.class).await());
+                    } catch (io.durablekafka.sdk.EntityOperationFailedException e) {
+                        ctx.complete("failed: " + e.getErrorDetails().errorMessage());
+                    }
                 });
     }
 }
