@@ -244,6 +244,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // after the producer's transaction.timeout.ms, at the next check of this interval (default 10 s, which
         // would add up to 10 s to every failover; see docs/failover.md).
         p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+        // Under transactions v2 the first produce of a transaction to a partition adds that partition on the broker.
+        // A node's stream thread sends its next records right after a commit, while the previous transaction's
+        // markers are still being written; the coordinator answers CONCURRENT_TRANSACTIONS and the broker retries
+        // the add after this back-off (default 20 ms), holding the produce, and with one request in flight every
+        // later send of the producer and the commit's flush wait behind it. That stall, 1-2 times per transaction,
+        // was the multi-node slowdown (docs/scaling.md); markers take a few ms, so retry after 2.
+        p.put("add.partitions.to.txn.retry.backoff.ms", "2");
         // The cleaner allocates this buffer on the heap up front (default 128 MiB); Kafka requires more than
         // 1 MiB per cleaner thread.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));

@@ -30,6 +30,13 @@ import org.apache.kafka.common.metrics.KafkaMetric;
  * them for {@code hold} and sends them together, so a busy producer sends a few hundred requests per second carrying
  * many records each.
  *
+ * <p>Records sent within {@code hold} after a commit are held until {@code hold} has passed since it, busy or not. The
+ * broker finishes a transaction (its markers) after the commit returns; under transactions v2 a produce that reaches it
+ * before then is refused by the coordinator and retried by the broker after its
+ * {@code add.partitions.to.txn.retry.backoff.ms} (Kafka's default 20 ms), and with one request in flight every later
+ * send waits behind it (docs/scaling.md, the multi-node slowdown). A short pause avoids most of these; a producer
+ * that sends later than that after a commit is not delayed.
+ *
  * <p>Nothing is held across a flush or a transaction boundary: {@link #flush()}, {@link #sendOffsetsToTransaction} and
  * {@link #commitTransaction()} send what is held first, {@link #abortTransaction()} drops it. Records keep their order:
  * once one is held, later ones are held behind it.
@@ -50,6 +57,8 @@ public final class AdaptiveLingerProducer<K, V> implements Producer<K, V> {
     private long lastSendNanos = System.nanoTime();
     /** Smoothed time between sends. */
     private double gapNanos = 1e9;
+    /** When the last commit returned (long ago at first). */
+    private long committedNanos = System.nanoTime() - Long.MAX_VALUE / 2;
 
     private record Held<K, V>(ProducerRecord<K, V> record, Callback callback, CompletableFuture<RecordMetadata> future) {
     }
@@ -75,14 +84,17 @@ public final class AdaptiveLingerProducer<K, V> implements Producer<K, V> {
             long now = System.nanoTime();
             gapNanos += (Math.min(now - lastSendNanos, 1_000_000_000L) - gapNanos) * 0.05;
             lastSendNanos = now;
-            if (held.isEmpty() && (holdNanos <= 0 || gapNanos > busyGapNanos)) {
+            long sinceCommit = now - committedNanos;
+            boolean justCommitted = sinceCommit < holdNanos;
+            if (held.isEmpty() && !justCommitted && (holdNanos <= 0 || gapNanos > busyGapNanos)) {
                 return delegate.send(record, callback);
             }
             CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
             held.add(new Held<>(record, callback, future));
             if (!releaseScheduled) {
                 releaseScheduled = true;
-                RELEASER.schedule(this::release, holdNanos, TimeUnit.NANOSECONDS);
+                RELEASER.schedule(this::release, justCommitted ? holdNanos - sinceCommit : holdNanos,
+                        TimeUnit.NANOSECONDS);
             }
             return future;
         }
@@ -146,6 +158,9 @@ public final class AdaptiveLingerProducer<K, V> implements Producer<K, V> {
     public void commitTransaction() {
         release();
         delegate.commitTransaction();
+        synchronized (this) {
+            committedNanos = System.nanoTime();
+        }
     }
 
     @Override

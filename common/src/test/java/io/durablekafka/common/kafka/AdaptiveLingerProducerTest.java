@@ -71,6 +71,33 @@ class AdaptiveLingerProducerTest {
     }
 
     @Test
+    void aSendRightAfterACommitWaitsForTheHold() {
+        var producer = new AdaptiveLingerProducer<>(mock, Duration.ofSeconds(60), 1000);
+        producer.initTransactions();
+        producer.beginTransaction();
+        producer.commitTransaction();
+        producer.beginTransaction();
+        Future<RecordMetadata> ack = producer.send(record(1));
+        // (A transactional MockProducer completes a record's future when it is sent, and lists it once committed.)
+        assertTrue(!ack.isDone(), "held although idle: the broker may still be finishing the transaction just committed");
+        producer.commitTransaction();
+        assertEquals(List.of("v1"), sent(), "and still never left behind by the next commit");
+    }
+
+    @Test
+    void aSendAfterTheHoldSinceACommitGoesAtOnce() {
+        var producer = new AdaptiveLingerProducer<>(mock, Duration.ofMillis(5), 1000);
+        producer.initTransactions();
+        producer.beginTransaction();
+        producer.commitTransaction();
+        long committed = System.nanoTime();
+        await(() -> System.nanoTime() - committed > Duration.ofMillis(5).toNanos(), "the hold has passed");
+        producer.beginTransaction();
+        Future<RecordMetadata> ack = producer.send(record(1));
+        assertTrue(ack.isDone(), "an idle producer long after the commit is not delayed");
+    }
+
+    @Test
     void anAbortDropsWhatIsHeld() {
         var producer = new AdaptiveLingerProducer<>(mock, Duration.ofSeconds(60), 1000);
         producer.initTransactions();
