@@ -1,5 +1,7 @@
 package io.durablekafka.deploy;
 
+import static io.durablekafka.deploy.sdk.SdkFactories.activity;
+import static io.durablekafka.deploy.sdk.SdkFactories.orchestration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,11 +14,7 @@ import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.RetryPolicy;
 import com.microsoft.durabletask.Task;
-import com.microsoft.durabletask.TaskActivity;
-import com.microsoft.durabletask.TaskActivityFactory;
 import com.microsoft.durabletask.TaskOptions;
-import com.microsoft.durabletask.TaskOrchestration;
-import com.microsoft.durabletask.TaskOrchestrationFactory;
 import io.durablekafka.gateway.Gateway;
 import io.durablekafka.gateway.sidecar.SidecarOptions;
 import io.durablekafka.gateway.sidecar.workitems.SdkWorkers;
@@ -139,34 +137,6 @@ class SdkWorkerTest {
         w.start();
         Conditions.await("the SDK worker connects", Duration.ofSeconds(30), () -> relay.connectedWorkers() > before);
         return w;
-    }
-
-    private static TaskOrchestrationFactory orchestration(String name, TaskOrchestration code) {
-        return new TaskOrchestrationFactory() {
-            @Override
-            public String getName() {
-                return name;
-            }
-
-            @Override
-            public TaskOrchestration create() {
-                return code;
-            }
-        };
-    }
-
-    private static TaskActivityFactory activity(String name, TaskActivity code) {
-        return new TaskActivityFactory() {
-            @Override
-            public String getName() {
-                return name;
-            }
-
-            @Override
-            public TaskActivity create() {
-                return code;
-            }
-        };
     }
 
     private static String newId(String prefix) {

@@ -1,5 +1,7 @@
 package io.durablekafka.deploy;
 
+import static io.durablekafka.deploy.sdk.SdkFactories.activity;
+import static io.durablekafka.deploy.sdk.SdkFactories.orchestration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,10 +13,6 @@ import com.microsoft.durabletask.DurableTaskGrpcWorkerBuilder;
 import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
-import com.microsoft.durabletask.TaskActivity;
-import com.microsoft.durabletask.TaskActivityFactory;
-import com.microsoft.durabletask.TaskOrchestration;
-import com.microsoft.durabletask.TaskOrchestrationFactory;
 import com.google.protobuf.StringValue;
 import io.dapr.durabletask.implementation.protobuf.OrchestratorService;
 import io.dapr.durabletask.implementation.protobuf.TaskHubSidecarServiceGrpc;
@@ -356,33 +354,5 @@ class SidecarHubRpcsTest {
 
     static TaskHubSidecarServiceGrpc.TaskHubSidecarServiceBlockingStub stub(Channel channel) {
         return TaskHubSidecarServiceGrpc.newBlockingStub(channel);
-    }
-
-    private static TaskOrchestrationFactory orchestration(String name, TaskOrchestration code) {
-        return new TaskOrchestrationFactory() {
-            @Override
-            public String getName() {
-                return name;
-            }
-
-            @Override
-            public TaskOrchestration create() {
-                return code;
-            }
-        };
-    }
-
-    private static TaskActivityFactory activity(String name, TaskActivity code) {
-        return new TaskActivityFactory() {
-            @Override
-            public String getName() {
-                return name;
-            }
-
-            @Override
-            public TaskActivity create() {
-                return code;
-            }
-        };
     }
 }
