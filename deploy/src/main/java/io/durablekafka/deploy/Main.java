@@ -50,10 +50,9 @@ public final class Main {
         List<String> rest = List.of(args).subList(1, args.length);
         if (role.equals("benchmark")) {
             int exitCode = Benchmark.run(rest);
-            if (exitCode != 0) {
-                System.exit(exitCode);
-            }
-            return;
+            // Exit even on success: the cluster is closed by now, but a library thread that is not a daemon (the
+            // gateway's MCP session sweeper) would keep the JVM, and the command, running forever.
+            System.exit(exitCode);
         }
         if (role.equals("deadletters")) {
             int exitCode = DeadLettersCommand.run(rest, System.out, System.err);

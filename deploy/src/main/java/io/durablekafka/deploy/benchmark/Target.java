@@ -93,6 +93,7 @@ final class Target implements AutoCloseable {
     @Override
     public void close() {
         if (sdkWorkers != null) {
+            System.out.println(sdkWorkers.answerSummary());
             sdkWorkers.close();
         }
         if (cluster != null) {

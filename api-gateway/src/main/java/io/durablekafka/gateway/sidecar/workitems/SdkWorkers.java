@@ -47,6 +47,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -99,6 +100,10 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
         this.topics = topics;
         Properties producer = new Properties();
         producer.putAll(kafkaConfig);
+        // An SDK worker sends its answers one at a time and waits for each (the Java SDK's loop is serial): a linger
+        // would only add to every answer's round trip. Answers of several workers still share a request while the
+        // previous one is in flight.
+        producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
         this.publisher = new CommandPublisher(producer, topics.orchestrations(), "dk-gateway-sdk-relay");
         this.consumerConfig = new Properties();
         consumerConfig.putAll(kafkaConfig);
@@ -459,7 +464,7 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
                         hand(h);
                     }
                 }
-                commit(c, positions, positions.keySet());
+                commitAsync(c, positions);
             }
             drainDone(positions);
             if (subscribed) {
@@ -505,8 +510,25 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
         }
     }
 
-    private static void commit(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Positions> positions,
-                               Collection<TopicPartition> partitions) {
+    /**
+     * The loop's commit: offsets of answered items, sent without waiting, so the relay goes straight back to handing
+     * out work (a synchronous commit held up every poll for a broker round trip). A lost commit only means items
+     * handed out again after a rebalance, as for a gateway that dies; revocation and close still commit synchronously.
+     */
+    private static void commitAsync(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Positions> positions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = committable(positions, positions.keySet());
+        if (!offsets.isEmpty()) {
+            c.commitAsync(offsets, (done, e) -> {
+                if (e != null) {
+                    LOG.debug("offset commit failed (the items are handed out again): {}", e.toString());
+                }
+            });
+        }
+    }
+
+    /** The offsets of these partitions that moved since their last commit (marked as committed). */
+    private static Map<TopicPartition, OffsetAndMetadata> committable(Map<TopicPartition, Positions> positions,
+                                                                      Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : new ArrayList<>(partitions)) {
             Positions p = positions.get(tp);
@@ -515,6 +537,12 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
                 p.committed = p.committable();
             }
         }
+        return offsets;
+    }
+
+    private static void commit(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Positions> positions,
+                               Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = committable(positions, partitions);
         if (!offsets.isEmpty()) {
             try {
                 c.commitSync(offsets);
