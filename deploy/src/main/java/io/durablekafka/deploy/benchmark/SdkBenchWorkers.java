@@ -1,11 +1,10 @@
 package io.durablekafka.deploy.benchmark;
 
+import static io.durablekafka.deploy.sdk.SdkFactories.activity;
+import static io.durablekafka.deploy.sdk.SdkFactories.orchestration;
+
 import com.microsoft.durabletask.DurableTaskGrpcWorker;
 import com.microsoft.durabletask.DurableTaskGrpcWorkerBuilder;
-import com.microsoft.durabletask.TaskActivity;
-import com.microsoft.durabletask.TaskActivityFactory;
-import com.microsoft.durabletask.TaskOrchestration;
-import com.microsoft.durabletask.TaskOrchestrationFactory;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -114,34 +113,6 @@ final class SdkBenchWorkers implements AutoCloseable {
                 }
             };
         }
-    }
-
-    private static TaskOrchestrationFactory orchestration(String name, TaskOrchestration code) {
-        return new TaskOrchestrationFactory() {
-            @Override
-            public String getName() {
-                return name;
-            }
-
-            @Override
-            public TaskOrchestration create() {
-                return code;
-            }
-        };
-    }
-
-    private static TaskActivityFactory activity(String name, TaskActivity code) {
-        return new TaskActivityFactory() {
-            @Override
-            public String getName() {
-                return name;
-            }
-
-            @Override
-            public TaskActivity create() {
-                return code;
-            }
-        };
     }
 
     @Override
