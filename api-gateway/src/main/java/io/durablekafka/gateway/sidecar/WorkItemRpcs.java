@@ -24,7 +24,11 @@ import io.grpc.stub.StreamObserver;
  */
 public interface WorkItemRpcs {
 
-    void hello(Empty request, StreamObserver<Empty> responses);
+    /** The SDKs' health check (their clients call it as a connectivity check too): answers, whatever serves work. */
+    default void hello(Empty request, StreamObserver<Empty> responses) {
+        responses.onNext(Empty.getDefaultInstance());
+        responses.onCompleted();
+    }
 
     void getWorkItems(GetWorkItemsRequest request, StreamObserver<WorkItem> responses);
 
@@ -49,12 +53,6 @@ public interface WorkItemRpcs {
      */
     static WorkItemRpcs unavailable() {
         return new WorkItemRpcs() {
-            @Override
-            public void hello(Empty request, StreamObserver<Empty> responses) {
-                responses.onNext(Empty.getDefaultInstance());
-                responses.onCompleted();
-            }
-
             @Override
             public void getWorkItems(GetWorkItemsRequest request, StreamObserver<WorkItem> responses) {
                 refuse(responses, "GetWorkItems");

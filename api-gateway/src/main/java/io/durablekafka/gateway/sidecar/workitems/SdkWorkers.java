@@ -1,6 +1,5 @@
 package io.durablekafka.gateway.sidecar.workitems;
 
-import com.google.protobuf.Empty;
 import io.dapr.durabletask.implementation.protobuf.OrchestratorService.AbandonActivityTaskRequest;
 import io.dapr.durabletask.implementation.protobuf.OrchestratorService.AbandonActivityTaskResponse;
 import io.dapr.durabletask.implementation.protobuf.OrchestratorService.AbandonEntityTaskRequest;
@@ -123,12 +122,6 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------ RPCs
-
-    @Override
-    public void hello(Empty request, StreamObserver<Empty> responses) {
-        responses.onNext(Empty.getDefaultInstance());
-        responses.onCompleted();
-    }
 
     @Override
     public void getWorkItems(GetWorkItemsRequest request, StreamObserver<WorkItem> responses) {
