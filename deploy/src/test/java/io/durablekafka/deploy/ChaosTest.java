@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.durablekafka.common.messages.OrchestrationMessage;
+import io.durablekafka.common.messages.StartOrchestration;
 import io.durablekafka.common.serde.Json;
 import io.durablekafka.common.topics.TopicNames;
 import io.durablekafka.common.topics.TopicProvisioner;
@@ -53,6 +55,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -779,15 +782,14 @@ class ChaosTest {
             return runs;
         }
         for (var r : TopicRecords.readAll(topics.orchestrations())) {
-            String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-            if (restarted.contains(key) && r.value() != null
-                    && new String(r.value(), StandardCharsets.UTF_8).contains("\"type\":\"StartOrchestration\"")) {
+            String key = keyOf(r);
+            if (restarted.contains(key) && isStart(r)) {
                 runs.merge(key, 1, Integer::sum);
             }
         }
-        for (String d : TopicRecords.describe(TopicRecords.readAll(topics.deadLetter()))) {
-            String key = d.substring(0, d.indexOf(' '));
-            if (runs.containsKey(key) && d.contains("\"type\":\"StartOrchestration\"")) {
+        for (var r : TopicRecords.readAll(topics.deadLetter())) {
+            String key = keyOf(r);
+            if (runs.containsKey(key) && isStart(r)) {
                 runs.merge(key, -1, Integer::sum);
             }
         }
@@ -798,6 +800,19 @@ class ChaosTest {
             }
         });
         return runs;
+    }
+
+    private static String keyOf(ConsumerRecord<byte[], byte[]> r) {
+        return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+    }
+
+    /** Whether the record is a {@code StartOrchestration}, read with the message model (a dead letter may not parse). */
+    private static boolean isStart(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            return r.value() != null && Json.fromBytes(r.value(), OrchestrationMessage.class) instanceof StartOrchestration;
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
     }
 
     /** Status, output and stored history of every instance; dead letters. */
