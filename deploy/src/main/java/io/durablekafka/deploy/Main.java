@@ -77,6 +77,14 @@ public final class Main {
             // A refusal, not a failure: the message says what to set, a stack trace would bury it.
             System.err.println("durable-kafka " + role + " did not start: " + e.getMessage());
             System.exit(2);
+        } catch (RuntimeException | Error e) {
+            // Exit, whatever threads a half-started part left behind (the MCP SDK's session sweeper is not a daemon
+            // and outlives its transport's close): a supervisor, or the local cluster's launcher, then sees a
+            // failed process at once, instead of a live one that never answers /readyz.
+            e.printStackTrace();
+            // Last, so that the end of the log (what the launcher quotes) says why.
+            System.err.println("durable-kafka " + role + " did not start: " + e);
+            System.exit(1);
         }
     }
 

@@ -42,7 +42,20 @@ public final class ProcessCluster implements AutoCloseable {
         public String url() {
             return "http://" + host + ":" + port;
         }
+
+        /** The last {@code lines} lines of its log, for an error message that must stand on its own. */
+        public String logTail(int lines) {
+            try {
+                List<String> all = Files.exists(log) ? Files.readAllLines(log) : List.of();
+                return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+            } catch (IOException | UncheckedIOException e) {
+                return "(cannot read " + log + ": " + e + ")";
+            }
+        }
     }
+
+    /** How many of a failed child's last log lines its error message carries. */
+    private static final int FAILURE_LOG_LINES = 40;
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
@@ -201,7 +214,9 @@ public final class ProcessCluster implements AutoCloseable {
                         return;
                     }
                 }
-                pauseUntil(deadline, "no node became ready within " + READY_TIMEOUT.toSeconds() + " s");
+                pauseUntil(deadline, () -> "no node became ready within " + READY_TIMEOUT.toSeconds() + " s; "
+                        + candidates.get(0).name() + "'s log ends with:" + System.lineSeparator()
+                        + candidates.get(0).logTail(FAILURE_LOG_LINES));
             }
         }
     }
@@ -215,22 +230,23 @@ public final class ProcessCluster implements AutoCloseable {
         try (HttpClient http = HttpClient.newHttpClient()) {
             while (!isReady(http, child)) {
                 checkAlive(child);
-                pauseUntil(deadline, child.name() + " did not become ready within " + timeout.toSeconds() + " s; see "
-                        + child.log());
+                pauseUntil(deadline, () -> child.name() + " did not become ready within " + timeout.toSeconds()
+                        + " s; " + child.log() + " ends with:" + System.lineSeparator()
+                        + child.logTail(FAILURE_LOG_LINES));
             }
         }
     }
 
     private static void checkAlive(Child c) {
         if (!c.process().isAlive()) {
-            throw new IllegalStateException(c.name() + " exited with code " + c.process().exitValue() + "; see "
-                    + c.log());
+            throw new IllegalStateException(c.name() + " exited with code " + c.process().exitValue() + "; " + c.log()
+                    + " ends with:" + System.lineSeparator() + c.logTail(FAILURE_LOG_LINES));
         }
     }
 
-    private static void pauseUntil(long deadline, String timeoutMessage) {
+    private static void pauseUntil(long deadline, java.util.function.Supplier<String> timeoutMessage) {
         if (System.nanoTime() > deadline) {
-            throw new IllegalStateException(timeoutMessage);
+            throw new IllegalStateException(timeoutMessage.get());
         }
         try {
             // A poll interval, not a wait for a condition: the loop around it checks the condition.

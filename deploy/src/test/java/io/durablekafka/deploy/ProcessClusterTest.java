@@ -2,6 +2,7 @@ package io.durablekafka.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,8 +24,9 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * {@code local-cluster --nodes 2 --workers 1 --gateways 1} run the way an operator runs it: the launcher in a child
@@ -36,12 +38,19 @@ class ProcessClusterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_DEADLINE = Duration.ofSeconds(150);
 
-    @TempDir
-    Path dataDir;
+    /** Kept after the run (target/process-cluster-test/<test>), so that a failure's logs can be read. */
+    private Path dataDir;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process launcher;
     private final List<ProcessHandle> children = new ArrayList<>();
+
+    @BeforeEach
+    void dataDir(TestInfo test) throws IOException {
+        dataDir = Path.of(System.getProperty("basedir", "")).resolve("target/process-cluster-test")
+                .resolve(test.getTestMethod().orElseThrow().getName()).toAbsolutePath();
+        TestFiles.resetDirectory(dataDir);
+    }
 
     @AfterEach
     void cleanUp() {
@@ -89,6 +98,21 @@ class ProcessClusterTest {
                 () -> children.stream().noneMatch(ProcessHandle::isAlive));
     }
 
+    @Test
+    void aChildThatCannotStartFailsTheLauncherAtOnceWithItsReason() throws Exception {
+        int port = freeConsecutivePorts(3);
+        // The gateway's port, taken: the gateway starts last, fails to bind, and must exit rather than linger.
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            launcher = startLauncher(port, "--nodes", "1", "--workers", "1", "--gateways", "1");
+            assertTrue(launcher.waitFor(START_DEADLINE.toSeconds(), TimeUnit.SECONDS), "the launcher gives up");
+        }
+        assertTrue(launcher.exitValue() != 0, "the launcher's exit code");
+        String log = Files.readString(dataDir.resolve("launcher.log"));
+        assertTrue(log.contains("gateway-1 exited with code 1"), "the launcher names the child:\n" + launcherLogTail());
+        assertTrue(log.contains("Port already in use"), "and quotes the child's reason:\n" + launcherLogTail());
+    }
+
     private Process startLauncher(int port, String... counts) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -133,7 +157,10 @@ class ProcessClusterTest {
     }
 
     private boolean isReady(String url) {
-        assertTrue(launcher.isAlive(), "the launcher exited; see " + dataDir.resolve("launcher.log"));
+        if (!launcher.isAlive()) {
+            fail("the launcher exited with code " + launcher.exitValue() + "; " + dataDir.resolve("launcher.log")
+                    + " ends with:" + System.lineSeparator() + launcherLogTail());
+        }
         try {
             return http.send(HttpRequest.newBuilder(URI.create(url + "/readyz")).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -145,11 +172,24 @@ class ProcessClusterTest {
         }
     }
 
+    private String launcherLogTail() {
+        try {
+            List<String> lines = Files.readAllLines(dataDir.resolve("launcher.log"));
+            return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read it: " + e + ")";
+        }
+    }
 
-    /** The first of {@code count} consecutive ports free now on the loopback interface. */
+    /**
+     * The first of {@code count} consecutive ports free now on the loopback interface, below the ephemeral range:
+     * there, any outgoing connection of the children (Kafka clients) may take one of them before the child that
+     * should listen on it binds.
+     */
     private static int freeConsecutivePorts(int count) throws IOException {
+        int below = ephemeralPortsStart();
         for (int attempt = 0; attempt < 50; attempt++) {
-            int first = ThreadLocalRandom.current().nextInt(20_000, 45_000);
+            int first = ThreadLocalRandom.current().nextInt(10_000, below - count);
             boolean free = true;
             for (int p = first; p < first + count && free; p++) {
                 try (ServerSocket s = new ServerSocket()) {
@@ -163,5 +203,15 @@ class ProcessClusterTest {
             }
         }
         throw new IOException("no " + count + " consecutive free ports found");
+    }
+
+    /** Where Linux starts its ephemeral ports (32768 by default, and elsewhere a safe guess). */
+    private static int ephemeralPortsStart() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            return Math.max(12_000, Integer.parseInt(range.split("\\s+")[0]));
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
+        }
     }
 }
