@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  * JavaScript SDK ({@code @microsoft/durabletask-js}), their workers and clients connected to a gateway's gRPC
  * endpoint, run by Node.js against one real cluster with SDK workers on: an orchestration with activities, a timer
  * and an event; an orchestration that signals, calls and locks the node's Java entities; entities written with the
- * SDK. Skipped when this machine has no Node.js or npm cannot install the SDK (no network); the Java SDK's worker is
+ * SDK; the client's restart and ID listing (RPCs of the newer protocol revision). Skipped when this machine has no Node.js or npm cannot install the SDK (no network); the Java SDK's worker is
  * tested without those conditions in {@link SdkWorkerTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -141,6 +141,36 @@ class DurableTaskJsSdkTest {
         assertEquals(201, Json.MAPPER.readTree(entity.body()).asInt(), entity.body());
         JsonNode started = cluster.awaitDone(result.path("startedInstance").asText());
         assertEquals("Completed", started.path("runtimeStatus").asText(), started.toString());
+    }
+
+    /**
+     * The client operations of the newer protocol revision, which the SDK calls as RPCs of their own:
+     * {@code restartOrchestration} (same ID, new ID, refused while the instance runs, unknown ID) and
+     * {@code listInstanceIds} (two IDs a page, a status filter, a completed-time filter).
+     */
+    @Test
+    void theJavaScriptClientRestartsInstancesAndListsTheirIds() throws Exception {
+        String key = "ops" + System.nanoTime();
+        JsonNode result = runScript("client-operations.js", "{\"key\":\"" + key + "\"", key);
+        assertEquals(key + "-one", result.path("restartedSameId").asText(), result.toString());
+        assertEquals("ONE", result.path("restartedOutput").asText(), result.toString());
+        assertEquals(1, result.path("restartedStatus").asInt(), "COMPLETED: " + result);
+        assertFalse(result.path("newId").asText().startsWith(key), result.toString());
+        assertEquals("TWO", result.path("newIdOutput").asText(), result.toString());
+        assertTrue(result.path("newIdListed").asBoolean(), result.toString());
+        assertTrue(result.path("whileRunning").asText().contains("cannot be restarted"), result.toString());
+        assertTrue(result.path("unknown").asText().contains("was not found"), result.toString());
+        assertEquals(List.of(key + "-one", key + "-three", key + "-two"),
+                Json.MAPPER.convertValue(result.path("listed"), List.class), "in ID order, the waiter not: " + result);
+        assertTrue(result.path("pages").asInt() >= 2, "two IDs a page, at least four completed: " + result);
+        assertEquals(0, result.path("futureCount").asInt(), result.toString());
+        assertEquals(List.of(key + "-waiter"), Json.MAPPER.convertValue(result.path("runningListed"), List.class),
+                result.toString());
+        assertEquals("went", result.path("waiterOutput").asText(), result.toString());
+
+        // The restart under the same ID through the HTTP API: a run of its own, completed.
+        JsonNode status = cluster.awaitDone(key + "-one");
+        assertEquals("Completed", status.path("runtimeStatus").asText(), status.toString());
     }
 
     /**

@@ -3,7 +3,6 @@ package io.durablekafka.gateway.sidecar;
 import io.durablekafka.common.config.BindHost;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
-import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -37,7 +36,7 @@ public final class SidecarServer implements AutoCloseable {
      * @param maxMessageBytes largest request message accepted (larger: RESOURCE_EXHAUSTED), as the HTTP API's
      *                        body limit
      */
-    public static SidecarServer start(BindableService service, ServerInterceptor calls, BindHost host, int port,
+    public static SidecarServer start(SidecarService service, ServerInterceptor calls, BindHost host, int port,
                                       int maxMessageBytes) {
         List<InetAddress> addresses = host.addresses();
         // Netty binds its addresses one by one: with several, port 0 must become one port free on all of them.
@@ -48,7 +47,7 @@ public final class SidecarServer implements AutoCloseable {
                 new InetSocketAddress(addresses.getFirst(), bound), InsecureServerCredentials.create());
         addresses.stream().skip(1).forEach(a -> builder.addListenAddress(new InetSocketAddress(a, bound)));
         Server server = builder
-                .addService(ServerInterceptors.intercept(service, calls))
+                .addService(ServerInterceptors.intercept(service.definition(), calls))
                 // Client RPCs block on Kafka acks and view barriers: a virtual thread each, never a pool to drain.
                 .executor(executor)
                 .maxInboundMessageSize(maxMessageBytes)

@@ -88,9 +88,9 @@ import java.util.function.Predicate;
 
 /**
  * {@code TaskHubSidecarService}: the client RPCs (start, read, wait for, raise events to, terminate, suspend,
- * resume, query, purge, rewind instances; signal, read, query, clean entities) answered here through the
- * operations the HTTP API runs ({@link InstanceOperations}, {@link EntityOperations}), and the worker RPCs handed
- * to {@link WorkItemRpcs}. The task hub of a call is {@link SidecarCalls#hub()}. Refusals become gRPC statuses
+ * resume, query, purge, rewind instances; signal, read, query, clean entities; restart and list IDs in
+ * {@link NewerRevisionRpcs}) answered through the operations the HTTP API runs ({@link InstanceOperations},
+ * {@link EntityOperations}), and the worker RPCs handed to {@link WorkItemRpcs}. The task hub of a call is {@link SidecarCalls#hub()}. Refusals become gRPC statuses
  * ({@link SidecarErrors}): INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION.
  */
 public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServiceImplBase {
@@ -107,6 +107,7 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
     private final EntityOperations entities;
     private final WorkItemRpcs workItems;
     private final TaskHubTopics hubTopics;
+    private final NewerRevisionRpcs newerRevision;
 
     /** @param admin the gateway's Kafka admin client (CreateTaskHub) */
     public SidecarService(InstanceOperations instances, EntityOperations entities, WorkItemRpcs workItems,
@@ -115,15 +116,24 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
         this.entities = Objects.requireNonNull(entities, "entities");
         this.workItems = Objects.requireNonNull(workItems, "workItems");
         this.hubTopics = new TaskHubTopics(Objects.requireNonNull(admin, "admin"));
+        this.newerRevision = new NewerRevisionRpcs(instances);
+    }
+
+    /**
+     * What to serve: the artifact's RPCs ({@link #bindService()}, final there) and those of the newer protocol
+     * revision it lacks ({@link NewerRevisionRpcs}).
+     */
+    public io.grpc.ServerServiceDefinition definition() {
+        return newerRevision.addTo(bindService());
     }
 
     /** A client RPC's work: may block (the server runs calls on virtual threads), may refuse. */
-    private interface Operation<A> {
+    interface Operation<A> {
         A run(HubServices hub) throws Exception;
     }
 
     /** Runs {@code operation} in the call's hub and answers with its result or its refusal. */
-    private static <A> void answer(StreamObserver<A> responses, Operation<A> operation) {
+    static <A> void answer(StreamObserver<A> responses, Operation<A> operation) {
         A result;
         try {
             result = operation.run(SidecarCalls.hub());
