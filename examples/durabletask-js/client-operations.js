@@ -4,8 +4,8 @@
 // Usage: node client-operations.js [host:port] [key]   (default localhost:4001; key: a prefix for this run's IDs)
 const { TaskHubGrpcClient, TaskHubGrpcWorker, OrchestrationStatus } = require("@microsoft/durabletask-js");
 
-const shout = async function* (_ctx, text) {
-  return `${text}`.toUpperCase();
+const shout = async function* (ctx, text) {
+  return `${text}`.toUpperCase() + (ctx.version ? ` v${ctx.version}` : "");
 };
 
 const waitForGo = async function* (ctx) {
@@ -32,7 +32,8 @@ const refusal = async (promise) => {
 
   const ids = [];
   for (const word of ["one", "two", "three"]) {
-    const id = await client.scheduleNewOrchestration(shout, word, `${key}-${word}`);
+    const tags = { word };
+    const id = await client.scheduleNewOrchestration(shout, word, { instanceId: `${key}-${word}`, tags, version: "1.2" });
     await client.waitForOrchestrationCompletion(id, true, 60);
     ids.push(id);
   }
@@ -70,6 +71,7 @@ const refusal = async (promise) => {
     restartedSameId: sameId,
     restartedOutput: JSON.parse(again.serializedOutput),
     restartedStatus: again.runtimeStatus,
+    restartedTags: again.tags,
     newId,
     newIdOutput: JSON.parse(copy.serializedOutput),
     newIdListed: listed.includes(newId),

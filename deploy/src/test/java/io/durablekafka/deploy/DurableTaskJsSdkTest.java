@@ -153,10 +153,11 @@ class DurableTaskJsSdkTest {
         String key = "ops" + System.nanoTime();
         JsonNode result = runScript("client-operations.js", "{\"key\":\"" + key + "\"", key);
         assertEquals(key + "-one", result.path("restartedSameId").asText(), result.toString());
-        assertEquals("ONE", result.path("restartedOutput").asText(), result.toString());
+        assertEquals("ONE v1.2", result.path("restartedOutput").asText(), "the same input and version: " + result);
+        assertEquals("one", result.path("restartedTags").path("word").asText(), "and tags: " + result);
         assertEquals(1, result.path("restartedStatus").asInt(), "COMPLETED: " + result);
         assertFalse(result.path("newId").asText().startsWith(key), result.toString());
-        assertEquals("TWO", result.path("newIdOutput").asText(), result.toString());
+        assertEquals("TWO v1.2", result.path("newIdOutput").asText(), result.toString());
         assertTrue(result.path("newIdListed").asBoolean(), result.toString());
         assertTrue(result.path("whileRunning").asText().contains("cannot be restarted"), result.toString());
         assertTrue(result.path("unknown").asText().contains("was not found"), result.toString());

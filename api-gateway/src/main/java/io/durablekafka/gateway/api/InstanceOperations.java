@@ -137,8 +137,9 @@ public final class InstanceOperations {
     }
 
     /**
-     * Starts the instance's orchestration again with its input, under a new ID or the same one (which must not be
-     * active: 409). An unknown instance is 400, as in the extension ({@code RestartAsync} throws an argument error).
+     * Starts the instance's orchestration again with its input, version and tags, under a new ID or the same one
+     * (which must not be active: 409). An unknown instance is 400, as in the extension ({@code RestartAsync} throws
+     * an argument error).
      */
     public Started restart(HubServices hub, String instanceId, boolean newInstanceId, TraceContext trace)
             throws InterruptedException, PublishException {
@@ -152,7 +153,9 @@ public final class InstanceOperations {
             CommandRefusals.check(InstanceCommand.START, instanceId, view);
         }
         String target = newInstanceId ? InstanceIds.generate() : instanceId;
-        return start(hub, target, view.status().name(), view.status().input(), null, null, trace);
+        // The same orchestration as it was started: name, input, and the version and tags an SDK client gave it.
+        return start(hub, target, view.status().name(), view.status().input(), null, null, trace, null,
+                view.status().version(), view.status().tags());
     }
 
     /**
