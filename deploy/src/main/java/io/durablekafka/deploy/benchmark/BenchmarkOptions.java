@@ -138,7 +138,8 @@ final class BenchmarkOptions {
 
     /** Load before the window, not measured: JIT, rebalances (scale). */
     int warmupSeconds() {
-        return atLeastZero("warmup-seconds", 45);
+        // Every role is a fresh JVM: on a small machine their JIT compilers take minutes to settle (docs/scaling.md).
+        return atLeastZero("warmup-seconds", 180);
     }
 
     /** The first of the ports the processes of scale and views listen on (the broker's, then the roles'). */

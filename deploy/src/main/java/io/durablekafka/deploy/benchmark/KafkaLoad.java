@@ -38,6 +38,9 @@ final class KafkaLoad {
     record Window(int completed, int failed, double seconds, Latencies latencies, int started) {
     }
 
+    /** How often the warm-up of {@link #runFor} prints its rate. */
+    static final Duration WARMUP_REPORT = Duration.ofSeconds(15);
+
     private final String bootstrapServers;
     private final TopicNames topics;
 
@@ -77,8 +80,20 @@ final class KafkaLoad {
             int before = 0;
             int failedBefore = 0;
             int i = 0;
+            // The warm-up's rate, printed as it goes: whether it had settled when the window opened is for the
+            // reader to see (fresh JVMs on a small machine take minutes to compile their hot code).
+            long nextReport = begin + WARMUP_REPORT.toNanos();
+            int reported = 0;
             while (true) {
                 long now = System.nanoTime();
+                if (!inWindow && now >= nextReport && nextReport < windowStart) {
+                    int done = s.latencies.size();
+                    System.out.printf("  warm-up, %3d s: %.1f orch/s over the last %d s%n",
+                            (nextReport - begin) / 1_000_000_000L,
+                            (done - reported) / (double) WARMUP_REPORT.toSeconds(), WARMUP_REPORT.toSeconds());
+                    reported = done;
+                    nextReport += WARMUP_REPORT.toNanos();
+                }
                 if (!inWindow && now >= windowStart) {
                     inWindow = true;
                     before = s.latencies.size();
@@ -89,8 +104,8 @@ final class KafkaLoad {
                 if (now >= windowEnd) {
                     break;
                 }
-                if (s.inFlight.tryAcquire((inWindow ? windowEnd : windowStart) - now,
-                        TimeUnit.NANOSECONDS)) {
+                long until = inWindow ? windowEnd : Math.min(windowStart, nextReport);
+                if (s.inFlight.tryAcquire(until - now, TimeUnit.NANOSECONDS)) {
                     s.startAcquired(orchestration, input, idPrefix + i++);
                 }
             }

@@ -42,7 +42,7 @@ final class Usage {
                                steady load (as --via kafka) against each node count in turn, a fresh task hub each;
                                a line per node count: orchestrations/s and latency in the window, CPU seconds of each
                                process, load average, bytes on the broker per orchestration
-                  --nodes 1,2,3 --workers 1 --seconds 45 --warmup-seconds 45 --concurrency 400
+                  --nodes 1,2,3 --workers 1 --seconds 45 --warmup-seconds 180 --concurrency 400
                   --orchestration HelloSequence5 --input JSON
                   --port 7181        the broker's port; the roles' ports follow it
               views            the node-state changelog of N completed HelloSequence5 instances (written as the nodes
