@@ -235,7 +235,9 @@ class SdkWorkerTest {
         client.raiseEvent(id, "go", "again");
         worker = startWorker();
         OrchestrationMetadata done = client.waitForInstanceCompletion(id, WAIT, true);
-        assertEquals(OrchestrationRuntimeStatus.COMPLETED, done.getRuntimeStatus());
+        assertEquals(OrchestrationRuntimeStatus.COMPLETED, done.getRuntimeStatus(), () -> done.getFailureDetails() == null
+                ? "no failure details" : done.getFailureDetails().getErrorType() + ": "
+                + done.getFailureDetails().getErrorMessage() + " " + cluster.status(id, true));
         assertEquals("Hello a!,again,Hello b!", done.readOutputAs(String.class));
     }
 }

@@ -83,6 +83,19 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
     private final Map<String, Handed> byToken = new ConcurrentHashMap<>();
     /** The same, by instance ID (orchestrator work) and instance ID + task ID (activities): SDKs that send no token. */
     private final Map<String, Handed> byKey = new ConcurrentHashMap<>();
+    /**
+     * Tokens of items handed out again from the same record (a rebalance re-reads what was not committed), to the
+     * token of the copy that replaced them: an answer to either copy is an answer to that record. Bounded: a copy
+     * that is never answered leaves its entry behind.
+     */
+    private final Map<String, String> replacedTokens = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > MAX_REPLACED_TOKENS;
+                }
+            });
+    private static final int MAX_REPLACED_TOKENS = 10_000;
     /** Consumed while no stream could take them. */
     private final ConcurrentLinkedQueue<Handed> backlog = new ConcurrentLinkedQueue<>();
     /** Answered or given up: their offsets may be committed (by the relay thread, which owns the consumer). */
@@ -290,6 +303,8 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
                 byToken.remove(superseded.token);
                 if (superseded.offset != h.offset || !superseded.partition.equals(h.partition)) {
                     done.add(superseded); // a newer work item of the instance replaces it
+                } else {
+                    replacedTokens.put(superseded.token, token); // the same record, handed out again
                 }
             }
             byToken.put(token, out);
@@ -309,14 +324,25 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
         }
     }
 
+    /**
+     * What an answer answers: by its completion token when it has one, else (SDKs that send none, such as the Java
+     * SDK 1.5.0) the item of that instance (or activity) handed out last. A token of an item that was answered, given
+     * up or replaced by a newer work item finds nothing (the answer is stale): matching it by instance instead would
+     * take an answer computed from an older history for the newer work item's.
+     */
     private Handed find(String token, String key) {
-        if (token != null && !token.isEmpty()) {
-            Handed h = byToken.get(token);
+        if (token == null || token.isEmpty()) {
+            return byKey.get(key);
+        }
+        String t = token;
+        for (int hops = 0; t != null && hops < 16; hops++) {
+            Handed h = byToken.get(t);
             if (h != null) {
                 return h;
             }
+            t = replacedTokens.get(t);
         }
-        return byKey.get(key);
+        return null;
     }
 
     private void forget(Handed h) {

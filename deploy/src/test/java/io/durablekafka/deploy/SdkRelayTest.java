@@ -32,13 +32,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The gateway's relay of entity work, with a test playing an SDK worker over raw gRPC (no SDK): an entity work item
+ * The gateway's relay of work items, with a test playing an SDK worker over raw gRPC (no SDK): an entity work item
  * reaches a {@code GetWorkItems} stream as {@code entityRequest}; a worker that goes away leaves it to the next one
  * at once (abandon, not the deadline); {@code CompleteEntityTask} with the completion token applies it, and the state
- * reads back through gRPC {@code GetEntity}.
+ * reads back through gRPC {@code GetEntity}. An orchestrator answer that carries the token of a work item given up
+ * since is stale, even while the instance has a newer work item out.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SdkEntityRelayTest {
+class SdkRelayTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -50,7 +51,7 @@ class SdkEntityRelayTest {
     @BeforeAll
     void start() {
         // A long work item deadline, so that only the abandon can bring the work back within the test's waits.
-        cluster = new TestCluster("SdkEntityRelay", FunctionRegistry.builder().build(),
+        cluster = new TestCluster("SdkRelay", FunctionRegistry.builder().build(),
                 Map.of(NodeOptions.SDK_WORKERS, "true", NodeOptions.SDK_WORK_TIMEOUT_MS, "600000"));
         Properties kafka = new Properties();
         kafka.put("bootstrap.servers", SharedKafka.bootstrapServers());
@@ -114,6 +115,45 @@ class SdkEntityRelayTest {
                 .setMaxConcurrentEntityWorkItems(10).build(), stream);
         Conditions.await("the worker connected", WAIT, () -> relay.connectedWorkers() > 0);
         return stream;
+    }
+
+    @Test
+    void anAnswerWithTheTokenOfAWorkItemGivenUpIsStaleEvenWhenANewerOneIsOut() throws Exception {
+        var stub = TaskHubSidecarServiceGrpc.newBlockingStub(channel);
+        String id = "raw-" + System.nanoTime();
+        WorkerStream worker = connect();
+        stub.startInstance(OrchestratorService.CreateInstanceRequest.newBuilder().setInstanceId(id)
+                .setName("RawOrchestration").build());
+        WorkItem first = worker.next();
+        assertTrue(first.hasOrchestratorRequest(), first.toString());
+        assertEquals(id, first.getOrchestratorRequest().getInstanceId());
+
+        // Given up: the node issues the work again, a new work item with a new token.
+        stub.abandonTaskOrchestratorWorkItem(OrchestratorService.AbandonOrchestrationTaskRequest.newBuilder()
+                .setCompletionToken(first.getCompletionToken()).build());
+        WorkItem again = worker.next();
+        assertEquals(id, again.getOrchestratorRequest().getInstanceId());
+        assertNotEquals(first.getCompletionToken(), again.getCompletionToken());
+
+        // An answer to the first: stale. Matched by instance ID instead, it would count as the newer item's answer.
+        stub.completeOrchestratorTask(completion(id, first.getCompletionToken(), "\"stale\""));
+        stub.completeOrchestratorTask(completion(id, again.getCompletionToken(), "\"fresh\""));
+        Conditions.await("the instance completed", WAIT, () -> stub.getInstance(OrchestratorService.GetInstanceRequest
+                .newBuilder().setInstanceId(id).setGetInputsAndOutputs(true).build()).getOrchestrationState()
+                .getOrchestrationStatus() == OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
+        assertEquals("\"fresh\"", stub.getInstance(OrchestratorService.GetInstanceRequest.newBuilder()
+                .setInstanceId(id).setGetInputsAndOutputs(true).build()).getOrchestrationState().getOutput().getValue());
+        worker.goAway();
+        Conditions.await("the worker gone", WAIT, () -> relay.connectedWorkers() == 0);
+    }
+
+    private static OrchestratorService.OrchestratorResponse completion(String id, String token, String output) {
+        return OrchestratorService.OrchestratorResponse.newBuilder().setInstanceId(id).setCompletionToken(token)
+                .addActions(OrchestratorService.OrchestratorAction.newBuilder().setId(0).setCompleteOrchestration(
+                        OrchestratorService.CompleteOrchestrationAction.newBuilder()
+                                .setOrchestrationStatus(OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED)
+                                .setResult(StringValue.of(output))))
+                .build();
     }
 
     @Test
