@@ -33,9 +33,6 @@ final class NewerRevisionRpcs {
     static final MethodDescriptor<ListInstanceIdsRequest, ListInstanceIdsResponse> LIST_INSTANCE_IDS =
             unary("ListInstanceIds", NewerRevisionMessages.LIST_IDS_REQUEST, NewerRevisionMessages.LIST_IDS_RESPONSE);
 
-    /** The page size of a {@code ListInstanceIds} that gives none (the SDKs' default page size). */
-    static final int DEFAULT_PAGE_SIZE = 100;
-
     private final InstanceOperations instances;
 
     NewerRevisionRpcs(InstanceOperations instances) {
@@ -82,14 +79,11 @@ final class NewerRevisionRpcs {
      */
     void listInstanceIds(ListInstanceIdsRequest request, StreamObserver<ListInstanceIdsResponse> responses) {
         SidecarService.answer(responses, hub -> {
-            if (request.pageSize() < 0) {
-                throw SidecarErrors.invalid("pageSize must not be negative");
-            }
             Instant from = SidecarMessages.instant(request.completedTimeFrom() != null, request.completedTimeFrom());
             Instant to = SidecarMessages.instant(request.completedTimeTo() != null, request.completedTimeTo());
             InstanceQuery query = new InstanceQuery("", null, null, SidecarMessages.statuses(request.runtimeStatus()));
-            int pageSize = request.pageSize() == 0 ? DEFAULT_PAGE_SIZE : request.pageSize();
-            Page<InstanceView> page = instances.list(hub, query, request.lastInstanceKey(), pageSize);
+            Page<InstanceView> page = instances.list(hub, query, request.lastInstanceKey(),
+                    SidecarService.top(request.pageSize()));
             List<String> ids = new ArrayList<>();
             for (InstanceView v : page.items()) {
                 if (completedWithin(v, from, to)) {

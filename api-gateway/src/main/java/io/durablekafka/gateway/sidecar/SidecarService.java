@@ -529,7 +529,8 @@ public final class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidec
     }
 
     /** A page size: 0 (unset) means the HTTP API's default, larger ones are cut as there. */
-    private static int top(int requested) {
+    /** A page size as the SDKs give it: 0 the default, at most the HTTP API's largest page. */
+    static int top(int requested) {
         if (requested < 0) {
             throw SidecarErrors.invalid("The page size must not be negative, not " + requested + ".");
         }

@@ -39,6 +39,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -258,6 +259,8 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
     private static final class Stream {
         final StreamObserver<WorkItem> out;
         volatile boolean gone;
+        /** Its items taken back ({@link #streamGone}), once. */
+        final AtomicBoolean released = new AtomicBoolean();
         /**
          * Known to run entities: it asked for entity work ({@code maxConcurrentEntityWorkItems}) or answered some.
          * SDKs without entities (the Java SDK 1.5.0) drop entity work items, so entity work goes to such streams when
@@ -286,7 +289,7 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
 
     private void hand(Handed h) {
         while (true) {
-            List<Stream> live = streams;
+            List<Stream> live = streams.stream().filter(s -> !s.gone).toList();
             if (live.isEmpty()) {
                 backlog.add(h);
                 return;
@@ -357,12 +360,17 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
         done.add(h);
     }
 
+    /**
+     * Takes back what the stream's worker had: work items abandoned (the node issues them again), activities handed
+     * to another stream. The stream leaves the list only then, so that a relay that sees no stream left (and commits
+     * before it leaves the group) already has those items marked done: otherwise their records would be read and
+     * handed out again later, next to the node's new work items.
+     */
     private void streamGone(Stream stream) {
         stream.gone = true;
-        if (!streams.remove(stream)) {
+        if (!stream.released.compareAndSet(false, true)) {
             return;
         }
-        LOG.info("SDK worker disconnected ({} left)", streams.size());
         for (Handed h : List.copyOf(byToken.values())) {
             if (h.stream != stream) {
                 continue;
@@ -374,6 +382,8 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
                 hand(h.again(null));
             }
         }
+        streams.remove(stream);
+        LOG.info("SDK worker disconnected ({} left)", streams.size());
     }
 
     /** Tells the node to issue the work (orchestrator or entity) again now, rather than at the work item's deadline. */
@@ -442,6 +452,7 @@ public final class SdkWorkers implements WorkItemRpcs, AutoCloseable {
                 drainDone(positions);
                 if (streams.isEmpty()) {
                     if (subscribed) {
+                        drainDone(positions); // what the last stream's departure marked done
                         commit(c, positions, positions.keySet());
                         c.unsubscribe();
                         positions.clear();
