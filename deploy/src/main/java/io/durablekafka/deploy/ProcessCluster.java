@@ -45,12 +45,17 @@ public final class ProcessCluster implements AutoCloseable {
 
         /** The last {@code lines} lines of its log, for an error message that must stand on its own. */
         public String logTail(int lines) {
-            try {
-                List<String> all = Files.exists(log) ? Files.readAllLines(log) : List.of();
-                return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
-            } catch (IOException | UncheckedIOException e) {
-                return "(cannot read " + log + ": " + e + ")";
-            }
+            return tail(log, lines);
+        }
+    }
+
+    /** The last {@code lines} lines of a log file (none yet: empty), or why it cannot be read. */
+    public static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read " + log + ": " + e + ")";
         }
     }
 

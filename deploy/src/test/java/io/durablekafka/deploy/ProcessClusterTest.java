@@ -173,12 +173,7 @@ class ProcessClusterTest {
     }
 
     private String launcherLogTail() {
-        try {
-            List<String> lines = Files.readAllLines(dataDir.resolve("launcher.log"));
-            return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read it: " + e + ")";
-        }
+        return ProcessCluster.tail(dataDir.resolve("launcher.log"), 60);
     }
 
     /**

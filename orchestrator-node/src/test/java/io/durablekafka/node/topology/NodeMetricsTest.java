@@ -13,11 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -58,16 +54,12 @@ class NodeMetricsTest {
 
     @BeforeEach
     void startDriver() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "node-metrics-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         var topology = NodeTopology.build(TOPICS, REGISTRY, new EngineSettings(100, Duration.ofSeconds(10), Set.of("default")),
                 Duration.ofMillis(10), Duration.ofMillis(100), new MutableClock(T0),
                 new NodeMetrics(meters, REGISTRY.orchestrationNames()));
-        driver = new TopologyTestDriver(topology, props, T0);
-        orchestrations = driver.createInputTopic(TOPICS.orchestrations(), new StringSerializer(), new StringSerializer());
-        tasks = driver.createOutputTopic(TOPICS.tasks("default"), new StringDeserializer(), new StringDeserializer());
+        driver = TopologyDrivers.start(topology, "node-metrics-test", stateDir, T0);
+        orchestrations = TopologyDrivers.input(driver, TOPICS.orchestrations());
+        tasks = TopologyDrivers.output(driver, TOPICS.tasks("default"));
     }
 
     @AfterEach

@@ -28,13 +28,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -84,16 +81,12 @@ class NodeTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "node-topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         var topology = NodeTopology.build(TOPICS, REGISTRY, new EngineSettings(100, Duration.ofSeconds(10), Set.of("default")),
                 Duration.ofMillis(10), Duration.ofMillis(100), clock);
-        driver = new TopologyTestDriver(topology, props, T0);
-        orchestrations = driver.createInputTopic(TOPICS.orchestrations(), new StringSerializer(), new StringSerializer());
-        tasks = driver.createOutputTopic(TOPICS.tasks("default"), new StringDeserializer(), new StringDeserializer());
-        status = driver.createOutputTopic(TOPICS.status(), new StringDeserializer(), new StringDeserializer());
+        driver = TopologyDrivers.start(topology, "node-topology-test", stateDir, T0);
+        orchestrations = TopologyDrivers.input(driver, TOPICS.orchestrations());
+        tasks = TopologyDrivers.output(driver, TOPICS.tasks("default"));
+        status = TopologyDrivers.output(driver, TOPICS.status());
         deadLetters = driver.createOutputTopic(TOPICS.deadLetter(), new StringDeserializer(), new ByteArrayDeserializer());
         state = driver.getKeyValueStore(TopicNames.NODE_STATE_STORE);
     }

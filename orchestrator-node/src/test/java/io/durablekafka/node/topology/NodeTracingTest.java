@@ -27,13 +27,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -73,16 +69,12 @@ class NodeTracingTest {
     private TestOutputTopic<String, String> tasks;
 
     private void startDriver(NodeTracing tracing) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "node-tracing-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         var topology = NodeTopology.build(TOPICS, REGISTRY, new EngineSettings(100, Duration.ofSeconds(10),
                 Set.of("default")), Duration.ofMillis(10), Duration.ofMillis(100), new MutableClock(T0),
                 NodeMetrics.detached(REGISTRY.orchestrationNames()), tracing);
-        driver = new TopologyTestDriver(topology, props, T0);
-        orchestrations = driver.createInputTopic(TOPICS.orchestrations(), new StringSerializer(), new StringSerializer());
-        tasks = driver.createOutputTopic(TOPICS.tasks("default"), new StringDeserializer(), new StringDeserializer());
+        driver = TopologyDrivers.start(topology, "node-tracing-test", stateDir, T0);
+        orchestrations = TopologyDrivers.input(driver, TOPICS.orchestrations());
+        tasks = TopologyDrivers.output(driver, TOPICS.tasks("default"));
     }
 
     @AfterEach

@@ -28,12 +28,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -67,10 +63,6 @@ class SdkEntityTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sdk-entity-topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         EngineSettings settings = new EngineSettings(100, Duration.ofSeconds(10), Set.of("default"))
                 .withSdkWorkers(TIMEOUT);
         FunctionRegistry registry = FunctionRegistry.builder()
@@ -86,10 +78,10 @@ class SdkEntityTopologyTest {
                 })
                 .build();
         var topology = NodeTopology.build(TOPICS, registry, settings, Duration.ofMillis(10), Duration.ofMillis(100), clock);
-        driver = new TopologyTestDriver(topology, props, T0);
-        orchestrations = driver.createInputTopic(TOPICS.orchestrations(), new StringSerializer(), new StringSerializer());
-        work = driver.createOutputTopic(TOPICS.sdkEntityWork(), new StringDeserializer(), new StringDeserializer());
-        status = driver.createOutputTopic(TOPICS.status(), new StringDeserializer(), new StringDeserializer());
+        driver = TopologyDrivers.start(topology, "sdk-entity-topology-test", stateDir, T0);
+        orchestrations = TopologyDrivers.input(driver, TOPICS.orchestrations());
+        work = TopologyDrivers.output(driver, TOPICS.sdkEntityWork());
+        status = TopologyDrivers.output(driver, TOPICS.status());
         state = driver.getKeyValueStore(TopicNames.NODE_STATE_STORE);
     }
 

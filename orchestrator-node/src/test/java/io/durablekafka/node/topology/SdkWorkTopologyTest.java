@@ -19,11 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -49,19 +45,14 @@ class SdkWorkTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sdk-work-topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         EngineSettings settings = new EngineSettings(100, Duration.ofSeconds(10), Set.of("default"))
                 .withSdkWorkers(Duration.ofSeconds(30));
         var topology = NodeTopology.build(TOPICS, FunctionRegistry.builder().build(), settings, Duration.ofMillis(10),
                 Duration.ofMillis(100), clock);
-        driver = new TopologyTestDriver(topology, props, T0);
-        orchestrations = driver.createInputTopic(TOPICS.orchestrations(), new StringSerializer(), new StringSerializer());
-        work = driver.createOutputTopic(TOPICS.sdkOrchestratorWork(), new StringDeserializer(), new StringDeserializer());
-        sdkTasks = driver.createOutputTopic(TOPICS.tasks(TopicNames.SDK_TASK_QUEUE), new StringDeserializer(),
-                new StringDeserializer());
+        driver = TopologyDrivers.start(topology, "sdk-work-topology-test", stateDir, T0);
+        orchestrations = TopologyDrivers.input(driver, TOPICS.orchestrations());
+        work = TopologyDrivers.output(driver, TOPICS.sdkOrchestratorWork());
+        sdkTasks = TopologyDrivers.output(driver, TOPICS.tasks(TopicNames.SDK_TASK_QUEUE));
     }
 
     @AfterEach
